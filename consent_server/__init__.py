@@ -1,0 +1,66 @@
+"""consent-server: cookie consent with server-side proof, and consent-gated analytics."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .cli import register_commands
+from .config import check_production, load_settings
+from .consent.routes import bp as consent_bp
+from .core.routes import bp as core_bp
+from .edge import EdgePrivacy, apply_security_headers
+from .errors import register_error_handlers
+from .extensions import db, limiter, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def migrations_directory() -> str:
+    """Inside an installed wheel the migrations ship in the package; in a checkout they sit beside it."""
+    shipped = PACKAGE_DIR / "migrations"
+    return str(shipped if (shipped / "env.py").exists() else PACKAGE_DIR.parent / "migrations")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, error handlers, CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    settings = load_settings()
+    settings.update(config or {})
+    if not (settings.get("TESTING") or settings.get("DEMO")):
+        check_production(settings)
+    _apply_settings(app, settings)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=migrations_directory(), render_as_batch=True)
+    limiter.init_app(app)
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(consent_bp)
+
+    register_error_handlers(app)
+    app.after_request(apply_security_headers)
+    app.wsgi_app = EdgePrivacy(app.wsgi_app, app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
+
+    register_commands(app)
+    return app
+
+
+def _apply_settings(app: Flask, settings: dict[str, Any]) -> None:
+    app.config.update(settings)
+    if not settings.get("DATABASE_URL"):
+        # The embedded default: one SQLite file in the instance folder.
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'consent.sqlite'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    if not app.config.get("SECRET_KEY") and settings.get("TESTING"):
+        app.config["SECRET_KEY"] = "testing-only-secret"
+    app.config["RATELIMIT_KEY_PREFIX"] = "consent-server"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.json.sort_keys = False  # type: ignore[attr-defined]

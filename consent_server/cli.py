@@ -1,0 +1,135 @@
+"""Thin Click commands over the services. Each command commits once, at its end."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .accounts.services import create_user
+from .errors import DomainError
+from .extensions import db
+from .models import record_audit
+from .retention.services import purge
+from .sites.services import create_site, export_site, get_site, import_site
+from .timeutil import isoformat, parse_iso, utcnow
+
+sites = AppGroup("sites", help="Create, import and export site configurations.")
+users = AppGroup("users", help="Manage dashboard users.")
+retention = AppGroup("retention", help="Apply the retention rules.")
+
+
+def fail(exc: DomainError) -> None:
+    """Print a refusal the way an operator can act on it, and exit non-zero."""
+    click.echo(f"Error: {exc.message}", err=True)
+    for field, message in exc.fields.items():
+        click.echo(f"  {field}: {message}", err=True)
+    db.session.rollback()
+    sys.exit(2)
+
+
+@sites.command("create")
+@click.argument("key")
+@click.option("--name", required=True, help="Display name of the site.")
+@click.option("--origin", "origins", multiple=True, required=True, help="https://host the widget runs on.")
+def sites_create(key: str, name: str, origins: tuple[str, ...]) -> None:
+    """Create a site with the necessary category and default nl/en texts."""
+    try:
+        site = create_site(db.session, key, name, list(origins))
+        record_audit("cli", "site.create", key)
+        db.session.commit()
+    except DomainError as exc:
+        fail(exc)
+    click.echo(f"Created site {site.key!r} for {', '.join(site.origins)}.")
+
+
+@sites.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def sites_import(file: Any) -> None:
+    """Create or replace a site from a JSON configuration document (use - for stdin)."""
+    try:
+        data = json.load(file)
+    except ValueError as exc:
+        click.echo(f"Error: the file is not valid JSON: {exc}", err=True)
+        sys.exit(2)
+    try:
+        site, created = import_site(db.session, data)
+        record_audit("cli", "site.import", site.key, policy_version=site.policy_version)
+        db.session.commit()
+    except DomainError as exc:
+        fail(exc)
+    verb = "Created" if created else "Replaced"
+    click.echo(f"{verb} site {site.key!r}: {len(site.categories)} categories, {len(site.services)} services.")
+
+
+@sites.command("export")
+@click.argument("key")
+def sites_export(key: str) -> None:
+    """Print a site's full configuration document as JSON."""
+    try:
+        site = get_site(db.session, key)
+    except DomainError as exc:
+        fail(exc)
+    click.echo(json.dumps(export_site(site), indent=2, ensure_ascii=False))
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "marketing"]), required=True)
+@click.option("--site", "site_keys", multiple=True, help="Grant this site (repeatable).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email: str, role: str, site_keys: tuple[str, ...], password_stdin: bool) -> None:
+    """Create a dashboard user; without --password-stdin you are asked for the password."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(db.session, email, role, list(site_keys), password)
+        db.session.commit()
+    except DomainError as exc:
+        fail(exc)
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@retention.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+@click.option("--now", "now_text", metavar="ISO8601", help="Apply the rules as of this moment instead of now.")
+def retention_purge(dry_run: bool, now_text: str | None) -> None:
+    """Delete everything older than its retention period and print the count per table."""
+    try:
+        now = parse_iso(now_text) if now_text else utcnow()
+    except ValueError:
+        raise click.BadParameter("use ISO 8601, e.g. 2026-11-25T12:00:00Z", param_hint="--now") from None
+    deleted = purge(db.session, current_app.config, now, dry_run=dry_run)
+    if not dry_run:
+        record_audit("cli", "retention.purge", None, now=isoformat(now), deleted=deleted)
+        db.session.commit()
+    else:
+        db.session.rollback()
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(f"Retention as of {isoformat(now)}:")
+    for table, count in deleted.items():
+        click.echo(f"  {table}: {verb} {count}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Run the production WSGI server (gunicorn)."""
+    from .server import serve  # gunicorn is only imported where it serves
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    serve(app, host, port, workers, app.config["LOG_LEVEL"])
+
+
+def register_commands(app: Flask) -> None:
+    for group in (sites, users, retention):
+        app.cli.add_command(group)
+    app.cli.add_command(serve_command)

@@ -1,0 +1,108 @@
+"""Every setting in one table: environment name, default, type, and whether production requires it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ENV_PREFIX = "CONSENT_"
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or malformed; the message names the environment variable."""
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be at least 1")
+    return number
+
+
+def _non_negative_int(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be 0 or more")
+    return number
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    required_in_production: bool = False
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name
+
+
+# The README's configuration table is checked against this one by a test.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE_URL", None, str,
+            "SQLAlchemy URL. Default: SQLite file `consent.sqlite` in the instance folder. "
+            "PostgreSQL: `postgresql+psycopg://user@host/db`."),
+    Setting("SECRET_KEY", None, str,
+            "Signs consent tokens and sessions. Required outside demo and tests.", required_in_production=True),
+    Setting("SECRET_KEY_FALLBACKS", [], _csv,
+            "Comma-separated old secret keys: tokens signed with them stay valid (key rotation)."),
+    Setting("TRUSTED_PROXIES", 0, _non_negative_int,
+            "Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://", str,
+            "Flask-Limiter storage. Use `redis://host:6379/0` when several workers or hosts serve."),
+    Setting("RATELIMIT_CONSENT", "120/minute", str,
+            "Rate limit for consent writes per truncated client network."),
+    Setting("ANALYTICS_RETENTION_MONTHS", 26, _positive_int, "Analytics events and rollups (calendar months)."),
+    Setting("SECURITY_LOG_RETENTION_MONTHS", 12, _positive_int, "Security/audit log (calendar months)."),
+    Setting("CONSENT_LOG_RETENTION_MONTHS", 38, _positive_int,
+            "Consent proof records, counted from their creation (calendar months)."),
+    Setting("USER_RETENTION_DAYS", 90, _positive_int, "Deactivated user accounts are deleted after this many days."),
+    Setting("MAX_CONTENT_LENGTH", 1024 * 1024, _positive_int,
+            "Largest request body in bytes (site imports); the widget API accepts at most 16 KiB."),
+    Setting("LOG_LEVEL", "INFO", str, "Python log level for the application and the WSGI server."),
+)
+
+SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read every setting from the environment (or defaults); raise ConfigurationError naming a bad one."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        if raw is None or raw == "":
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"{setting.env} is invalid: {exc}") from exc
+    return values
+
+
+def check_production(values: Mapping[str, Any]) -> None:
+    """Raise ConfigurationError for the first required setting that is missing."""
+    for setting in SETTINGS:
+        if setting.required_in_production and not values.get(setting.name):
+            raise ConfigurationError(
+                f"{setting.env} is required: set it in the environment or in a .env file "
+                "(only `consent-server demo` and the tests run without it)."
+            )

@@ -1,0 +1,54 @@
+"""CORS for the widget-facing API: only origins a site registered, and `Vary: Origin` always."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, request
+from sqlalchemy import select
+
+from .errors import Forbidden, error_response
+from .extensions import db
+from .models import Site
+
+ALLOWED_HEADERS = "Content-Type, Authorization"
+PREFLIGHT_MAX_AGE = "600"
+
+
+def registered_origins() -> set[str]:
+    origins: set[str] = set()
+    for site_origins in db.session.scalars(select(Site.origins)):
+        origins.update(site_origins)
+    return origins
+
+
+def require_origin(site: Site) -> None:
+    """Refuse a browser request from an origin the site did not register. Raises Forbidden."""
+    origin = request.headers.get("Origin")
+    if origin is not None and origin not in site.origins:
+        raise Forbidden("This origin is not registered for the site.", code="origin_not_allowed")
+
+
+def install_cors(blueprint: Blueprint, methods: str) -> None:
+    """Answer preflights for registered origins and label responses for them; nobody else gets CORS."""
+
+    @blueprint.before_request
+    def _preflight() -> Response | None:
+        origin = request.headers.get("Origin")
+        g.cors_origin = origin if origin and origin in registered_origins() else None
+        if request.method != "OPTIONS":
+            return None
+        if g.cors_origin is None:
+            return error_response(403, "origin_not_allowed", "This origin is not registered for any site.")
+        response = Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = methods
+        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+        return response
+
+    @blueprint.after_request
+    def _label(response: Response) -> Response:
+        response.vary.add("Origin")
+        origin = g.get("cors_origin")
+        if origin:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Expose-Headers"] = "Retry-After"
+        return response

@@ -1,0 +1,156 @@
+"""The OpenAPI 3.1 document for every JSON endpoint. A test fails when an /api/ route is missing here."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from .consent.schemas import ConsentIn
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    meaning = {
+        400: "Malformed body (not JSON, not UTF-8, too deep, NUL or lone surrogates)",
+        401: "Missing or invalid consent token",
+        403: "Origin not registered for the site, or consent id not owned by the token",
+        404: "Unknown site or consent id",
+        409: "The site's policy version changed: ask the visitor again",
+        413: "Body larger than 16 KiB",
+        415: "Body is neither application/json nor text/plain",
+        422: "A field is missing, of the wrong type, or not allowed for this site",
+        429: "Too many requests from this network",
+    }
+    return {str(status): _json(ERROR, meaning[status]) for status in statuses}
+
+
+CONSENT_RESULT = {
+    "type": "object",
+    "required": ["consent_id", "token", "categories", "policy_version", "expires_at"],
+    "properties": {
+        "consent_id": {"type": "string", "format": "uuid"},
+        "token": {"type": "string", "description": "Signed (itsdangerous); send it back as a Bearer token."},
+        "categories": {"type": "object", "additionalProperties": {"type": "boolean"}},
+        "policy_version": {"type": "integer"},
+        "expires_at": {"type": "string", "format": "date-time"},
+    },
+}
+RECEIPT = {
+    "type": "object",
+    "properties": {
+        "consent_id": {"type": "string", "format": "uuid"},
+        "site": {"type": "string"},
+        "records": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "recorded_at": {"type": "string", "format": "date-time"},
+                    "expires_at": {"type": "string", "format": "date-time"},
+                    "action": {"enum": ["accept_all", "reject_all", "custom", "withdraw"]},
+                    "method": {"enum": ["banner", "settings", "api", "gpc"]},
+                    "categories": {"type": "object", "additionalProperties": {"type": "boolean"}},
+                    "policy_version": {"type": "integer"},
+                    "banner_hash": {"type": "string", "description": "SHA-256 of the texts the visitor saw"},
+                    "language": {"enum": ["nl", "en"]},
+                    "url": {"type": ["string", "null"], "description": "Host + path, utm_* only"},
+                    "browser": {"type": ["string", "null"]},
+                    "os": {"type": ["string", "null"]},
+                    "device": {"type": ["string", "null"]},
+                },
+            },
+        },
+    },
+}
+BEARER = [{"consentToken": []}]
+CONSENT_ID = {"name": "consent_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    consent_in = ConsentIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "consent-server",
+            "version": "1",
+            "description": "Cookie consent with server-side proof, and consent-gated analytics. "
+            "Every error has the shape {\"error\": {\"code\", \"message\", \"fields\"}}.",
+        },
+        "paths": {
+            "/healthz": {
+                "get": {
+                    "summary": "Liveness and database check",
+                    "responses": {
+                        "200": _json({"type": "object", "properties": {"status": {"const": "ok"}}}, "Healthy"),
+                        "503": _json({"type": "object"}, "The database does not answer"),
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "This document", "responses": {"200": _json({"type": "object"}, "OpenAPI")}}
+            },
+            "/api/v1/consent": {
+                "post": {
+                    "summary": "Record a visitor's choice (proof under GDPR art. 7(1)) and get its token",
+                    "description": "Accepted as application/json or text/plain JSON (sendBeacon). Reusing a "
+                    "consent_id requires the token issued for it, in `token` or as a Bearer header. "
+                    "The 201 is sent only after the record is committed.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/ConsentIn"}},
+                            "text/plain": {"schema": {"$ref": "#/components/schemas/ConsentIn"}},
+                        },
+                    },
+                    "responses": {
+                        "201": _json(CONSENT_RESULT, "Recorded"),
+                        **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429),
+                    },
+                },
+                "options": {"summary": "CORS preflight (registered origins only)",
+                            "responses": {"204": {"description": "Allowed"}, **_errors(403)}},
+            },
+            "/api/v1/consent/{consent_id}": {
+                "parameters": [CONSENT_ID],
+                "get": {
+                    "summary": "The visitor's receipt: every choice recorded under this id",
+                    "security": BEARER,
+                    "responses": {"200": _json(RECEIPT, "Receipt"), **_errors(401, 403, 404)},
+                },
+                "delete": {
+                    "summary": "Withdraw consent and erase the analytics linked to this visitor",
+                    "security": BEARER,
+                    "responses": {"204": {"description": "Withdrawn"}, **_errors(401, 403, 404, 429)},
+                },
+                "options": {"summary": "CORS preflight (registered origins only)",
+                            "responses": {"204": {"description": "Allowed"}, **_errors(403)}},
+            },
+        },
+        "components": {
+            "schemas": {
+                "ConsentIn": consent_in,
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                            },
+                        }
+                    },
+                },
+            },
+            "securitySchemes": {"consentToken": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,116 @@
+"""The product's privacy promises as pure functions (PRODUCT.md, privacy invariants 1-3)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from user_agents import parse as parse_ua
+
+IPV4_PREFIX = 24
+IPV6_PREFIX = 48
+MAX_URL_LENGTH = 2048
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _strip_port_and_brackets(value: str) -> str:
+    value = value.strip()
+    if value.startswith("["):  # "[2001:db8::1]:443"
+        return value[1 : value.find("]")] if "]" in value else value
+    if value.count(":") == 1:  # "192.0.2.1:8080"
+        return value.split(":", 1)[0]
+    return value
+
+
+def truncate_ip(value: str | None) -> str | None:
+    """Truncate an address to its network: IPv4 to /24, IPv6 to /48; None when it is no address.
+
+    IPv4-mapped IPv6 addresses are truncated as the IPv4 address they carry.
+    """
+    if not value:
+        return None
+    text = _strip_port_and_brackets(value).split("%", 1)[0]  # zone ids never leave the host
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = IPV4_PREFIX if address.version == 4 else IPV6_PREFIX
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
+
+
+def clean_url(value: str | None) -> str | None:
+    """Reduce a URL to scheme-less host + path, keeping only utm_* query parameters, no fragment.
+
+    Returns None for anything that is not an absolute http(s) URL.
+    """
+    if not value or len(value) > MAX_URL_LENGTH:
+        return None
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and port != DEFAULT_PORTS[parts.scheme.lower()]:
+        host = f"{host}:{port}"
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=False) if k.lower().startswith("utm_")]
+    query = f"?{urlencode(kept)}" if kept else ""
+    return f"{host}{parts.path or '/'}{query}"
+
+
+def url_host(value: str | None) -> str | None:
+    """Return the lower-cased host of an http(s) URL, or None."""
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    return parts.hostname.lower() if parts.hostname and parts.scheme.lower() in DEFAULT_PORTS else None
+
+
+@dataclass(frozen=True)
+class AgentSummary:
+    """All that is kept of a User-Agent: never the string itself."""
+
+    browser: str
+    browser_version: str
+    os: str
+    device: str
+    is_bot: bool
+
+
+@lru_cache(maxsize=4096)
+def parse_user_agent(value: str | None) -> AgentSummary:
+    """Summarise a User-Agent as browser family + major version, OS family and device type."""
+    if not value:
+        return AgentSummary("Unknown", "", "Unknown", "other", is_bot=False)
+    agent = parse_ua(value[:512])
+    lowered = value.lower()
+    is_bot = agent.is_bot or "headless" in lowered or "lighthouse" in lowered
+    if is_bot:
+        device = "bot"
+    elif agent.is_tablet:
+        device = "tablet"
+    elif agent.is_mobile:
+        device = "mobile"
+    elif agent.is_pc:
+        device = "desktop"
+    else:
+        device = "other"
+    major = agent.browser.version[0] if agent.browser.version else ""
+    return AgentSummary(
+        browser=agent.browser.family[:64] or "Unknown",
+        browser_version=str(major)[:16],
+        os=agent.os.family[:64] or "Unknown",
+        device=device,
+        is_bot=is_bot,
+    )

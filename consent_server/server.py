@@ -1,0 +1,68 @@
+"""The production WSGI server: gunicorn, configured so that no log line carries a client address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+from .extensions import db
+from .logs import AddressScrubber, configure_logging
+
+# No %(h)s (address), no %(q)s / %(r)s (query strings may carry personal data), no headers.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger with the address scrubber on every handler (gunicorn logs peers on errors)."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.addFilter(AddressScrubber())
+
+
+def _post_fork(_server: Any, worker: Any) -> None:
+    # Connections opened before the fork must not be shared between workers.
+    with worker.app.flask_app.app_context():
+        db.engine.dispose(close=False)
+
+
+class Server(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app: Flask, options: dict[str, Any]):
+        self.flask_app = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.flask_app
+
+
+def serve(app: Flask, host: str, port: int, workers: int, log_level: str) -> None:
+    """Run gunicorn in the foreground with the given app; blocks until gunicorn stops."""
+    configure_logging(log_level)
+    Server(
+        app,
+        {
+            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "sync",
+            "accesslog": "-",
+            "errorlog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "logger_class": PrivateLogger,
+            "loglevel": log_level.lower(),
+            "graceful_timeout": 20,
+            "timeout": 30,
+            "keepalive": 5,
+            "proc_name": "consent-server",
+            "post_fork": _post_fork,
+        },
+    ).run()

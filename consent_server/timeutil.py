@@ -1,0 +1,30 @@
+"""Calendar arithmetic in UTC: retention and consent lifetimes are counted in calendar months."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """Move by whole calendar months (negative goes back), clamping to the month's last day."""
+    index = moment.year * 12 + (moment.month - 1) + months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def parse_iso(value: str) -> datetime:
+    """Parse an ISO 8601 timestamp; naive values are taken as UTC. Raises ValueError."""
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def isoformat(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
