@@ -40,7 +40,7 @@ def _postgres_reason() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def postgresql_url() -> Iterator[str]:
     reason = _postgres_reason()
     if reason:
         pytest.skip(reason)
@@ -60,7 +60,7 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'consent.sqlite'}"
 
 
-def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+def app_settings(database_url: str, **overrides: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
         "DATABASE_URL": database_url,
@@ -77,7 +77,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
     url: str = request.getfixturevalue(f"{request.param}_url")
     migrated: set[str] = request.config.cache_migrated  # type: ignore[attr-defined]
     if url not in migrated:
-        app = create_app(test_config(url))
+        app = create_app(app_settings(url))
         with app.app_context():
             upgrade()
             db.engine.dispose()
@@ -107,7 +107,7 @@ def app_config() -> dict[str, Any]:
 
 @pytest.fixture
 def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(test_config(database_url, **app_config))
+    app = create_app(app_settings(database_url, **app_config))
     with app.app_context():
         yield app
         db.session.rollback()

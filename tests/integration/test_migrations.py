@@ -1,0 +1,64 @@
+"""Migrations: upgrade -> downgrade -> upgrade on both backends, and the models match the migrations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from consent_server import create_app
+from consent_server.extensions import db
+from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, app_settings
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    request.getfixturevalue("postgresql_url")  # skips with the reason when no PostgreSQL answers
+    import psycopg
+
+    name = f"consent_migrations_{uuid.uuid4().hex[:8]}"
+    admin = POSTGRES_ADMIN_URL.replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def migration_app(empty_database_url: str) -> Iterator[Any]:
+    app = create_app(app_settings(empty_database_url))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_downgrade_upgrade_leaves_the_full_schema(migration_app: Any) -> None:
+    upgrade()
+    assert tables() == set(db.metadata.tables)
+    downgrade(revision="base")
+    assert tables() == set()
+    upgrade()
+    assert tables() == set(db.metadata.tables)
+
+
+def test_models_match_the_migrations(migration_app: Any) -> None:
+    upgrade()
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
