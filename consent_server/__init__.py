@@ -16,6 +16,7 @@ from .core.routes import bp as core_bp
 from .edge import EdgePrivacy, apply_security_headers
 from .errors import register_error_handlers
 from .extensions import db, limiter, migrate
+from .logs import protect_logger
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -47,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.wsgi_app = EdgePrivacy(app.wsgi_app, app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
 
     register_commands(app)
+    protect_logger("werkzeug")
     return app
 
 

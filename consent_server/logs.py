@@ -17,9 +17,11 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def _truncate_match(match: re.Match[str]) -> str:
     text = match.group(0)
     try:
-        ipaddress.ip_address(text)
+        address = ipaddress.ip_address(text)
     except ValueError:
         return text
+    if address.is_loopback or address.is_unspecified:
+        return text  # the server's own bind address, never a visitor's
     return truncate_ip(text) or text
 
 
@@ -43,11 +45,21 @@ class AddressScrubber(logging.Filter):
         return True
 
 
+SCRUBBER = AddressScrubber()
+
+
+def protect_logger(name: str) -> None:
+    """Scrub one logger's records at the source (werkzeug's development server logs peer addresses)."""
+    logger = logging.getLogger(name)
+    if SCRUBBER not in logger.filters:
+        logger.addFilter(SCRUBBER)
+
+
 def configure_logging(level: str) -> None:
     """Send application logs to stderr through the address scrubber."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    handler.addFilter(AddressScrubber())
+    handler.addFilter(SCRUBBER)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
