@@ -61,7 +61,7 @@ def _apply_settings(app: Flask, settings: dict[str, Any]) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     if not app.config.get("SECRET_KEY") and settings.get("TESTING"):
-        app.config["SECRET_KEY"] = "testing-only-secret"
+        app.config["SECRET_KEY"] = "testing-only-secret"  # noqa: S105 (tests only)
     app.config["RATELIMIT_KEY_PREFIX"] = "consent-server"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"

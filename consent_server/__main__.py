@@ -6,7 +6,9 @@ from flask.cli import FlaskGroup
 
 from . import create_app
 
-main = FlaskGroup(create_app=lambda: create_app(), help="Self-hosted cookie consent and privacy-first analytics.")
+main = FlaskGroup(
+    create_app=lambda: create_app(), help="Self-hosted cookie consent and privacy-first analytics."
+)
 
 if __name__ == "__main__":
     main()

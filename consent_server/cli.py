@@ -98,7 +98,9 @@ def users_create(email: str, role: str, site_keys: tuple[str, ...], password_std
 
 @retention.command("purge")
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
-@click.option("--now", "now_text", metavar="ISO8601", help="Apply the rules as of this moment instead of now.")
+@click.option(
+    "--now", "now_text", metavar="ISO8601", help="Apply the rules as of this moment instead of now."
+)
 def retention_purge(dry_run: bool, now_text: str | None) -> None:
     """Delete everything older than its retention period and print the count per table."""
     try:

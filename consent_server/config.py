@@ -56,26 +56,63 @@ class Setting:
 
 # The README's configuration table is checked against this one by a test.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATABASE_URL", None, str,
-            "SQLAlchemy URL. Default: SQLite file `consent.sqlite` in the instance folder. "
-            "PostgreSQL: `postgresql+psycopg://user@host/db`."),
-    Setting("SECRET_KEY", None, str,
-            "Signs consent tokens and sessions. Required outside demo and tests.", required_in_production=True),
-    Setting("SECRET_KEY_FALLBACKS", [], _csv,
-            "Comma-separated old secret keys: tokens signed with them stay valid (key rotation)."),
-    Setting("TRUSTED_PROXIES", 0, _non_negative_int,
-            "Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted."),
-    Setting("RATELIMIT_STORAGE_URI", "memory://", str,
-            "Flask-Limiter storage. Use `redis://host:6379/0` when several workers or hosts serve."),
-    Setting("RATELIMIT_CONSENT", "120/minute", str,
-            "Rate limit for consent writes per truncated client network."),
-    Setting("ANALYTICS_RETENTION_MONTHS", 26, _positive_int, "Analytics events and rollups (calendar months)."),
+    Setting(
+        "DATABASE_URL",
+        None,
+        str,
+        "SQLAlchemy URL. Default: SQLite file `consent.sqlite` in the instance folder. "
+        "PostgreSQL: `postgresql+psycopg://user@host/db`.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        None,
+        str,
+        "Signs consent tokens and sessions. Required outside demo and tests.",
+        required_in_production=True,
+    ),
+    Setting(
+        "SECRET_KEY_FALLBACKS",
+        [],
+        _csv,
+        "Comma-separated old secret keys: tokens signed with them stay valid (key rotation).",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        _non_negative_int,
+        "Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.",
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URI",
+        "memory://",
+        str,
+        "Flask-Limiter storage. Use `redis://host:6379/0` when several workers or hosts serve.",
+    ),
+    Setting(
+        "RATELIMIT_CONSENT", "120/minute", str, "Rate limit for consent writes per truncated client network."
+    ),
+    Setting(
+        "ANALYTICS_RETENTION_MONTHS", 26, _positive_int, "Analytics events and rollups (calendar months)."
+    ),
     Setting("SECURITY_LOG_RETENTION_MONTHS", 12, _positive_int, "Security/audit log (calendar months)."),
-    Setting("CONSENT_LOG_RETENTION_MONTHS", 38, _positive_int,
-            "Consent proof records, counted from their creation (calendar months)."),
-    Setting("USER_RETENTION_DAYS", 90, _positive_int, "Deactivated user accounts are deleted after this many days."),
-    Setting("MAX_CONTENT_LENGTH", 1024 * 1024, _positive_int,
-            "Largest request body in bytes (site imports); the widget API accepts at most 16 KiB."),
+    Setting(
+        "CONSENT_LOG_RETENTION_MONTHS",
+        38,
+        _positive_int,
+        "Consent proof records, counted from their creation (calendar months).",
+    ),
+    Setting(
+        "USER_RETENTION_DAYS",
+        90,
+        _positive_int,
+        "Deactivated user accounts are deleted after this many days.",
+    ),
+    Setting(
+        "MAX_CONTENT_LENGTH",
+        1024 * 1024,
+        _positive_int,
+        "Largest request body in bytes (site imports); the widget API accepts at most 16 KiB.",
+    ),
     Setting("LOG_LEVEL", "INFO", str, "Python log level for the application and the WSGI server."),
 )
 

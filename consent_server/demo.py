@@ -48,11 +48,13 @@ def demo(port: int, workers: int) -> None:
     """Start the demo: SQLite, migrations, the monoconnect.nl site, an admin, and /demo on 127.0.0.1."""
     instance = Path(Flask("consent_server", instance_relative_config=True).instance_path)
     instance.mkdir(parents=True, exist_ok=True)
-    app = create_app({
-        "DEMO": True,
-        "SECRET_KEY": os.environ.get("CONSENT_SECRET_KEY") or _demo_secret(instance),
-        "DEMO_SITE": "monoconnect",
-    })
+    app = create_app(
+        {
+            "DEMO": True,
+            "SECRET_KEY": os.environ.get("CONSENT_SECRET_KEY") or _demo_secret(instance),
+            "DEMO_SITE": "monoconnect",
+        }
+    )
     password = secrets.token_urlsafe(12)
     with app.app_context():
         upgrade()

@@ -100,7 +100,9 @@ def _check_strings(value: Any, path: str = "") -> None:
 
 def _check_text(text: str, path: str) -> None:
     if "\x00" in text:
-        raise MalformedBody("Text may not contain NUL characters.", {path or "body": "contains NUL"}, "invalid_text")
+        raise MalformedBody(
+            "Text may not contain NUL characters.", {path or "body": "contains NUL"}, "invalid_text"
+        )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

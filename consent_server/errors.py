@@ -70,7 +70,11 @@ def error_response(status: int, code: str, message: str, fields: dict[str, Any] 
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz" or not request.accept_mimetypes.accept_html
+    return (
+        request.path.startswith("/api/")
+        or request.path == "/healthz"
+        or not request.accept_mimetypes.accept_html
+    )
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+from typing import Any
+
+from flask import request
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
-
-import sqlite3
-from typing import Any
-
-from flask import request
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -43,3 +42,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
+
+
+# What services take: a plain Session (scripts, tests) or Flask-SQLAlchemy's request-scoped one.
+DBSession = Session | scoped_session[Any]

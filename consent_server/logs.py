@@ -10,7 +10,9 @@ import sys
 from .privacy import truncate_ip
 
 # Candidates only; each is confirmed with ipaddress before it is replaced.
-_ADDRESS_CANDIDATE = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f.]*(?![\w:])|\b\d{1,3}(?:\.\d{1,3}){3}\b")
+_ADDRESS_CANDIDATE = re.compile(
+    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f.]*(?![\w:])|\b\d{1,3}(?:\.\d{1,3}){3}\b"
+)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 

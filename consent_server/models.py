@@ -55,7 +55,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class Site(db.Model):  # type: ignore[name-defined,misc]
+class Site(db.Model):  # type: ignore[name-defined]
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,7 +96,7 @@ class Site(db.Model):  # type: ignore[name-defined,misc]
         return [category.key for category in self.categories]
 
 
-class Category(db.Model):  # type: ignore[name-defined,misc]
+class Category(db.Model):  # type: ignore[name-defined]
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,7 +111,7 @@ class Category(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("site_id", "key"),)
 
 
-class Service(db.Model):  # type: ignore[name-defined,misc]
+class Service(db.Model):  # type: ignore[name-defined]
     __tablename__ = "services"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,7 +134,7 @@ class Service(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("site_id", "key"),)
 
 
-class Cookie(db.Model):  # type: ignore[name-defined,misc]
+class Cookie(db.Model):  # type: ignore[name-defined]
     __tablename__ = "cookies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,7 +152,7 @@ class Cookie(db.Model):  # type: ignore[name-defined,misc]
     service: Mapped[Service] = relationship(back_populates="cookies")
 
 
-class ConsentRecord(db.Model):  # type: ignore[name-defined,misc]
+class ConsentRecord(db.Model):  # type: ignore[name-defined]
     """One choice, as proof (GDPR art. 7(1)). Rows are only ever inserted, and deleted by retention."""
 
     __tablename__ = "consent_records"
@@ -194,7 +194,7 @@ user_sites = Table(
 )
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,7 +212,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role_known"),)
 
 
-class AuditLog(db.Model):  # type: ignore[name-defined,misc]
+class AuditLog(db.Model):  # type: ignore[name-defined]
     """Security/audit trail: who changed what. Kept 12 months; never holds a raw IP or a secret."""
 
     __tablename__ = "audit_log"

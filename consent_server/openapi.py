@@ -67,8 +67,13 @@ RECEIPT = {
         },
     },
 }
-BEARER = [{"consentToken": []}]
-CONSENT_ID = {"name": "consent_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+BEARER: list[dict[str, list[str]]] = [{"consentToken": []}]
+CONSENT_ID = {
+    "name": "consent_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+}
 
 
 @cache
@@ -80,20 +85,25 @@ def openapi_document() -> dict[str, Any]:
             "title": "consent-server",
             "version": "1",
             "description": "Cookie consent with server-side proof, and consent-gated analytics. "
-            "Every error has the shape {\"error\": {\"code\", \"message\", \"fields\"}}.",
+            'Every error has the shape {"error": {"code", "message", "fields"}}.',
         },
         "paths": {
             "/healthz": {
                 "get": {
                     "summary": "Liveness and database check",
                     "responses": {
-                        "200": _json({"type": "object", "properties": {"status": {"const": "ok"}}}, "Healthy"),
+                        "200": _json(
+                            {"type": "object", "properties": {"status": {"const": "ok"}}}, "Healthy"
+                        ),
                         "503": _json({"type": "object"}, "The database does not answer"),
                     },
                 }
             },
             "/api/openapi.json": {
-                "get": {"summary": "This document", "responses": {"200": _json({"type": "object"}, "OpenAPI")}}
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": _json({"type": "object"}, "OpenAPI")},
+                }
             },
             "/api/v1/consent": {
                 "post": {
@@ -113,8 +123,10 @@ def openapi_document() -> dict[str, Any]:
                         **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429),
                     },
                 },
-                "options": {"summary": "CORS preflight (registered origins only)",
-                            "responses": {"204": {"description": "Allowed"}, **_errors(403)}},
+                "options": {
+                    "summary": "CORS preflight (registered origins only)",
+                    "responses": {"204": {"description": "Allowed"}, **_errors(403)},
+                },
             },
             "/api/v1/consent/{consent_id}": {
                 "parameters": [CONSENT_ID],
@@ -128,8 +140,10 @@ def openapi_document() -> dict[str, Any]:
                     "security": BEARER,
                     "responses": {"204": {"description": "Withdrawn"}, **_errors(401, 403, 404, 429)},
                 },
-                "options": {"summary": "CORS preflight (registered origins only)",
-                            "responses": {"204": {"description": "Allowed"}, **_errors(403)}},
+                "options": {
+                    "summary": "CORS preflight (registered origins only)",
+                    "responses": {"204": {"description": "Allowed"}, **_errors(403)},
+                },
             },
         },
         "components": {

@@ -61,7 +61,9 @@ def clean_url(value: str | None) -> str | None:
         host = f"[{host}]"
     if port is not None and port != DEFAULT_PORTS[parts.scheme.lower()]:
         host = f"{host}:{port}"
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=False) if k.lower().startswith("utm_")]
+    kept = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=False) if k.lower().startswith("utm_")
+    ]
     query = f"?{urlencode(kept)}" if kept else ""
     return f"{host}{parts.path or '/'}{query}"
 

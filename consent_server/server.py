@@ -31,7 +31,7 @@ def _post_fork(_server: Any, worker: Any) -> None:
         db.engine.dispose(close=False)
 
 
-class Server(BaseApplication):  # type: ignore[misc]
+class Server(BaseApplication):
     def __init__(self, app: Flask, options: dict[str, Any]):
         self.flask_app = app
         self.options = options

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from .errors import Unauthorized
 
 # Used for nothing else, so no other signed value of this app can pass as a consent token.
-TOKEN_SALT = "consent-server/consent-token/v1"
+TOKEN_SALT = "consent-server/consent-token/v1"  # noqa: S105 (a salt, not a secret)
 MAX_TOKEN_LENGTH = 2048
 
 

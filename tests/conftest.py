@@ -21,7 +21,9 @@ from consent_server import create_app
 from consent_server.extensions import db
 from tests.factories import site_document
 
-POSTGRES_ADMIN_URL = os.environ.get("CONSENT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "CONSENT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 BACKENDS = ["sqlite", "postgresql"]
 TEST_SECRET = "test-secret-key-for-the-suite"
 

@@ -19,7 +19,9 @@ _BASE = json.loads(DEMO_SITE_FILE.read_text(encoding="utf-8"))
 def site_document(**overrides: Any) -> dict[str, Any]:
     """The monoconnect.nl example as site `example` on https://www.example.nl, with overrides."""
     doc = copy.deepcopy(_BASE)
-    doc.update(key="example", name="Example", origins=[ORIGIN, "https://example.nl"], cookie_domain=".example.nl")
+    doc.update(
+        key="example", name="Example", origins=[ORIGIN, "https://example.nl"], cookie_domain=".example.nl"
+    )
     doc.update(overrides)
     return doc
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from ..errors import Conflict, InvalidInput
+from ..extensions import DBSession
 from ..models import ROLES, Site, User, record_audit
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -16,7 +16,7 @@ MIN_PASSWORD_LENGTH = 12
 
 
 def create_user(
-    session: Session, email: str, role: str, site_keys: list[str], password: str, actor: str = "cli"
+    session: DBSession, email: str, role: str, site_keys: list[str], password: str, actor: str = "cli"
 ) -> User:
     """Create a user. Raises InvalidInput (bad email, role, password or site) or Conflict (email taken)."""
     email = email.strip().lower()
@@ -41,7 +41,7 @@ def create_user(
     return user
 
 
-def set_password(session: Session, user: User, password: str, actor: str = "cli") -> None:
+def set_password(session: DBSession, user: User, password: str, actor: str = "cli") -> None:
     """Replace a password and end the user's sessions. Raises InvalidInput when it is too short."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(

@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..extensions import DBSession
 from ..models import ConsentRecord, Site
 from ..privacy import AgentSummary, clean_url
 from ..sites.schemas import NECESSARY
@@ -46,8 +46,15 @@ def category_state(site: Site, action: str, requested: dict[str, bool]) -> dict[
 
 
 def _new_record(
-    site: Site, consent_id: str, action: str, method: str, state: dict[str, bool], language: str,
-    url: str | None, visitor: Visitor, now: datetime,
+    site: Site,
+    consent_id: str,
+    action: str,
+    method: str,
+    state: dict[str, bool],
+    language: str,
+    url: str | None,
+    visitor: Visitor,
+    now: datetime,
 ) -> ConsentRecord:
     return ConsentRecord(
         consent_id=consent_id,
@@ -68,7 +75,7 @@ def _new_record(
     )
 
 
-def _owned_records(session: Session, consent_id: str) -> list[ConsentRecord]:
+def _owned_records(session: DBSession, consent_id: str) -> list[ConsentRecord]:
     return list(
         session.scalars(
             select(ConsentRecord).where(ConsentRecord.consent_id == consent_id).order_by(ConsentRecord.id)
@@ -82,7 +89,7 @@ def _check_ownership(site: Site, consent_id: str, claims: TokenClaims | None) ->
 
 
 def record_choice(
-    session: Session, site: Site, choice: ConsentIn, visitor: Visitor, tokens: ConsentTokens, now: datetime
+    session: DBSession, site: Site, choice: ConsentIn, visitor: Visitor, tokens: ConsentTokens, now: datetime
 ) -> dict[str, Any]:
     """Append one choice to the proof log and sign its token. The caller commits before answering.
 
@@ -110,11 +117,22 @@ def record_choice(
         elif choice.action == "withdraw":
             raise NotFound("Nothing to withdraw under this consent id.", code="consent_not_found")
     elif choice.action == "withdraw":
-        raise InvalidInput("A withdrawal names the consent id it withdraws.", fields={"consent_id": "required"})
+        raise InvalidInput(
+            "A withdrawal names the consent id it withdraws.", fields={"consent_id": "required"}
+        )
     consent_id = consent_id or str(uuid.uuid4())
 
-    record = _new_record(site, consent_id, choice.action, choice.method, state, choice.language,
-                         clean_url(choice.url), visitor, now)
+    record = _new_record(
+        site,
+        consent_id,
+        choice.action,
+        choice.method,
+        state,
+        choice.language,
+        clean_url(choice.url),
+        visitor,
+        now,
+    )
     session.add(record)
     session.flush()
     granted = [key for key, on in state.items() if on]
@@ -127,7 +145,9 @@ def record_choice(
     }
 
 
-def _records_for(session: Session, consent_id: str, claims: TokenClaims) -> tuple[Site, list[ConsentRecord]]:
+def _records_for(
+    session: DBSession, consent_id: str, claims: TokenClaims
+) -> tuple[Site, list[ConsentRecord]]:
     if claims.consent_id != consent_id:
         raise Forbidden("The token was issued for another consent id.", code="consent_id_not_owned")
     records = _owned_records(session, consent_id)
@@ -139,7 +159,7 @@ def _records_for(session: Session, consent_id: str, claims: TokenClaims) -> tupl
     return site, records
 
 
-def receipt(session: Session, consent_id: str, claims: TokenClaims) -> dict[str, Any]:
+def receipt(session: DBSession, consent_id: str, claims: TokenClaims) -> dict[str, Any]:
     """Every choice recorded under a consent id. Raises Forbidden or NotFound."""
     site, records = _records_for(session, consent_id, claims)
     return {
@@ -165,7 +185,9 @@ def receipt(session: Session, consent_id: str, claims: TokenClaims) -> dict[str,
     }
 
 
-def withdraw(session: Session, consent_id: str, claims: TokenClaims, visitor: Visitor, now: datetime) -> None:
+def withdraw(
+    session: DBSession, consent_id: str, claims: TokenClaims, visitor: Visitor, now: datetime
+) -> None:
     """Record a withdrawal of every non-necessary category. Raises Forbidden or NotFound."""
     site, records = _records_for(session, consent_id, claims)
     last = records[-1]

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.orm import Session
 
+from ..extensions import DBSession
 from ..models import AuditLog, ConsentRecord, User
 from ..timeutil import add_months
 
@@ -30,7 +30,9 @@ def _rules(limits: dict[str, datetime]) -> list[tuple[str, Any, ColumnElement[bo
     ]
 
 
-def purge(session: Session, settings: Mapping[str, Any], now: datetime, dry_run: bool = False) -> dict[str, int]:
+def purge(
+    session: DBSession, settings: Mapping[str, Any], now: datetime, dry_run: bool = False
+) -> dict[str, int]:
     """Delete (or with dry_run only count) what is older than its retention. Returns rows per table.
 
     Data exactly at the cutoff is kept: only what is strictly older goes.

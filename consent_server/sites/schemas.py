@@ -27,7 +27,9 @@ Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 DomainName = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, to_lower=True, max_length=253,
+        strip_whitespace=True,
+        to_lower=True,
+        max_length=253,
         pattern=r"^\.?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
     ),
 ]
@@ -96,8 +98,12 @@ class Theme(Strict):
 
 
 class CookieDoc(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
-                                           pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")]
+    name: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$"
+        ),
+    ]
     domain: DomainName | None = None
     storage: Literal["cookie", "local_storage", "session_storage"] = "cookie"
     duration_days: Annotated[int, Field(ge=0, le=400)]
@@ -143,11 +149,53 @@ class SiteDoc(Strict):
 # Cookies that are never strictly necessary: analytics and advertising cookies of the common vendors.
 # Declaring one of them under `necessary` is EDPB case G (inaccurately classified essential cookies).
 KNOWN_NON_ESSENTIAL_COOKIES = (
-    "_ga", "_ga_*", "_gid", "_gat", "_gat_*", "__utm*", "_gcl_*", "_gac_*", "IDE", "NID", "DSID", "ANID",
-    "test_cookie", "__gads", "__gpi", "_fbp", "_fbc", "fr", "_hj*", "_pk_*", "_clck", "_clsk", "MUID",
-    "_uetsid", "_uetvid", "YSC", "VISITOR_INFO1_LIVE", "VISITOR_PRIVACY_METADATA", "li_sugr", "bcookie",
-    "lidc", "UserMatchHistory", "_ttp", "_tt_*", "_pin_unauth", "hubspotutk", "__hs*", "mp_*", "ajs_*",
-    "_mkto_trk", "AMCV_*", "s_cc", "s_sq", "_scid", "_rdt_uuid", "personalization_id", "guest_id",
+    "_ga",
+    "_ga_*",
+    "_gid",
+    "_gat",
+    "_gat_*",
+    "__utm*",
+    "_gcl_*",
+    "_gac_*",
+    "IDE",
+    "NID",
+    "DSID",
+    "ANID",
+    "test_cookie",
+    "__gads",
+    "__gpi",
+    "_fbp",
+    "_fbc",
+    "fr",
+    "_hj*",
+    "_pk_*",
+    "_clck",
+    "_clsk",
+    "MUID",
+    "_uetsid",
+    "_uetvid",
+    "YSC",
+    "VISITOR_INFO1_LIVE",
+    "VISITOR_PRIVACY_METADATA",
+    "li_sugr",
+    "bcookie",
+    "lidc",
+    "UserMatchHistory",
+    "_ttp",
+    "_tt_*",
+    "_pin_unauth",
+    "hubspotutk",
+    "__hs*",
+    "mp_*",
+    "ajs_*",
+    "_mkto_trk",
+    "AMCV_*",
+    "s_cc",
+    "s_sq",
+    "_scid",
+    "_rdt_uuid",
+    "personalization_id",
+    "guest_id",
 )
 LEGITIMATE_INTEREST_WORDING = re.compile(r"legitimate interest|gerechtvaardigd belang", re.IGNORECASE)
 REQUIRED_BUTTONS = ("accept_all", "reject_all", "settings", "save")
@@ -201,17 +249,28 @@ def check_rules(doc: SiteDoc) -> list[tuple[str, str]]:
     for index, category in enumerate(doc.categories):
         path = f"categories[{index}]"
         if category.key != NECESSARY and category.default:
-            refuse(f"{path}.default", "EDPB-B (pre-ticked boxes)",
-                   f"category {category.key!r} may not be on before the visitor chooses")
+            refuse(
+                f"{path}.default",
+                "EDPB-B (pre-ticked boxes)",
+                f"category {category.key!r} may not be on before the visitor chooses",
+            )
         if category.key != NECESSARY and category.legal_basis != "consent":
-            refuse(f"{path}.legal_basis", "EDPB-F (legitimate interest instead of consent)",
-                   f"category {category.key!r} must rest on consent, not {category.legal_basis!r}")
+            refuse(
+                f"{path}.legal_basis",
+                "EDPB-F (legitimate interest instead of consent)",
+                f"category {category.key!r} must rest on consent, not {category.legal_basis!r}",
+            )
         for lang in languages:
             if lang not in category.texts:
                 refuse(f"{path}.texts.{lang}", "texts", f"category {category.key!r} needs a {lang} text")
-            elif category.key != NECESSARY and LEGITIMATE_INTEREST_WORDING.search(category.texts[lang].description):
-                refuse(f"{path}.texts.{lang}.description", "EDPB-F (legitimate interest instead of consent)",
-                       f"category {category.key!r} describes a legitimate interest; it needs consent")
+            elif category.key != NECESSARY and LEGITIMATE_INTEREST_WORDING.search(
+                category.texts[lang].description
+            ):
+                refuse(
+                    f"{path}.texts.{lang}.description",
+                    "EDPB-F (legitimate interest instead of consent)",
+                    f"category {category.key!r} describes a legitimate interest; it needs consent",
+                )
 
     service_keys = [service.key for service in doc.services]
     for duplicate in {key for key in service_keys if service_keys.count(key) > 1}:
@@ -219,55 +278,91 @@ def check_rules(doc: SiteDoc) -> list[tuple[str, str]]:
     for index, service in enumerate(doc.services):
         path = f"services[{index}]"
         if service.category not in keys:
-            refuse(f"{path}.category", "known category", f"service {service.key!r} names unknown category "
-                   f"{service.category!r}")
+            refuse(
+                f"{path}.category",
+                "known category",
+                f"service {service.key!r} names unknown category {service.category!r}",
+            )
         non_essential = service.category != NECESSARY
         if non_essential and service.legal_basis != "consent":
-            refuse(f"{path}.legal_basis", "EDPB-F (legitimate interest instead of consent)",
-                   f"service {service.key!r} in {service.category!r} must rest on consent")
+            refuse(
+                f"{path}.legal_basis",
+                "EDPB-F (legitimate interest instead of consent)",
+                f"service {service.key!r} in {service.category!r} must rest on consent",
+            )
         for lang in languages:
             if lang not in service.texts:
                 refuse(f"{path}.texts.{lang}", "texts", f"service {service.key!r} needs a {lang} purpose")
             elif non_essential and LEGITIMATE_INTEREST_WORDING.search(service.texts[lang].purpose):
-                refuse(f"{path}.texts.{lang}.purpose", "EDPB-F (legitimate interest instead of consent)",
-                       f"service {service.key!r} claims a legitimate interest; it needs consent")
+                refuse(
+                    f"{path}.texts.{lang}.purpose",
+                    "EDPB-F (legitimate interest instead of consent)",
+                    f"service {service.key!r} claims a legitimate interest; it needs consent",
+                )
         for cookie_index, cookie in enumerate(service.cookies):
             cookie_path = f"{path}.cookies[{cookie_index}]"
             if not non_essential and is_known_non_essential(cookie.name):
-                refuse(f"{cookie_path}.name", "EDPB-G (non-essential cookie declared necessary)",
-                       f"cookie {cookie.name!r} is a known analytics/advertising cookie; it cannot be 'necessary'")
+                refuse(
+                    f"{cookie_path}.name",
+                    "EDPB-G (non-essential cookie declared necessary)",
+                    f"cookie {cookie.name!r} is a known analytics or advertising cookie, never 'necessary'",
+                )
             for lang in languages:
                 if lang not in cookie.texts:
-                    refuse(f"{cookie_path}.texts.{lang}", "texts", f"cookie {cookie.name!r} needs a {lang} purpose")
+                    refuse(
+                        f"{cookie_path}.texts.{lang}",
+                        "texts",
+                        f"cookie {cookie.name!r} needs a {lang} purpose",
+                    )
 
     if doc.cookie_domain:
         bare = doc.cookie_domain.lstrip(".")
         hosts = [urlsplit(origin).hostname or "" for origin in doc.origins]
         if not any(host == bare or host.endswith("." + bare) for host in hosts):
-            refuse("cookie_domain", "cookie domain", f"{doc.cookie_domain!r} does not cover any registered origin")
+            refuse(
+                "cookie_domain",
+                "cookie domain",
+                f"{doc.cookie_domain!r} does not cover any registered origin",
+            )
 
     _check_theme(doc.theme, refuse)
     return problems
 
 
 def _check_theme(theme: Theme, refuse: Any) -> None:
-    pairs = [("theme.text", theme.text, theme.background), ("theme.accent_text", theme.accent_text, theme.accent)]
+    pairs = [
+        ("theme.text", theme.text, theme.background),
+        ("theme.accent_text", theme.accent_text, theme.accent),
+    ]
     for name, style in (("accept_button", theme.accept_button), ("reject_button", theme.reject_button)):
         if style is not None:
             pairs.append((f"theme.{name}.text", style.text, style.background))
     for path, foreground, background in pairs:
         ratio = contrast_ratio(foreground, background)
         if ratio < MIN_CONTRAST:
-            refuse(path, "EDPB-E (deceptive contrast)",
-                   f"contrast {ratio:.2f}:1 between {foreground} and {background} is below {MIN_CONTRAST}:1")
-    accept = theme.accept_button or ButtonStyle(variant="filled", background=theme.accent, text=theme.accent_text)
-    reject = theme.reject_button or ButtonStyle(variant="filled", background=theme.accent, text=theme.accent_text)
+            refuse(
+                path,
+                "EDPB-E (deceptive contrast)",
+                f"contrast {ratio:.2f}:1 between {foreground} and {background} is below {MIN_CONTRAST}:1",
+            )
+    accept = theme.accept_button or ButtonStyle(
+        variant="filled", background=theme.accent, text=theme.accent_text
+    )
+    reject = theme.reject_button or ButtonStyle(
+        variant="filled", background=theme.accent, text=theme.accent_text
+    )
     if reject.variant != accept.variant:
-        refuse("theme.reject_button.variant", "EDPB-C (reject shown differently, e.g. as a link)",
-               f"reject is styled {reject.variant!r} while accept is {accept.variant!r}; they must be the same")
+        refuse(
+            "theme.reject_button.variant",
+            "EDPB-C (reject shown differently, e.g. as a link)",
+            f"reject is styled {reject.variant!r} while accept is {accept.variant!r}; they must be the same",
+        )
     elif (reject.background.lower(), reject.text.lower()) != (accept.background.lower(), accept.text.lower()):
-        refuse("theme.reject_button", "EDPB-D (deceptive button colours)",
-               "reject and accept must use the same colours")
+        refuse(
+            "theme.reject_button",
+            "EDPB-D (deceptive button colours)",
+            "reject and accept must use the same colours",
+        )
 
 
 def parse_site_doc(data: Any) -> SiteDoc:

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ..errors import Conflict, NotFound
+from ..extensions import DBSession
 from ..models import Category, Cookie, Service, Site
 from .schemas import NECESSARY, SiteDoc, parse_site_doc
 
 DEFAULT_TEXTS: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Cookies op deze website",
-        "description": "Wij gebruiken noodzakelijke cookies om deze website te laten werken. Met uw toestemming "
-        "gebruiken we ook andere cookies. U kiest zelf en kunt uw keuze altijd wijzigen via "
-        "'Cookie-instellingen'.",
+        "description": "Wij gebruiken noodzakelijke cookies om deze website te laten werken. "
+        "Met uw toestemming gebruiken we ook andere cookies. "
+        "U kiest zelf en kunt uw keuze altijd wijzigen via 'Cookie-instellingen'.",
         "accept_all": "Alles accepteren",
         "reject_all": "Alles weigeren",
         "settings": "Instellingen",
@@ -45,14 +47,20 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
     },
 }
 NECESSARY_TEXTS = {
-    "nl": {"name": "Noodzakelijk", "description": "Nodig om de website te laten werken en uw keuze te onthouden. "
-           "Deze cookies staan altijd aan."},
-    "en": {"name": "Necessary", "description": "Needed for the website to work and to remember your choice. "
-           "These cookies are always on."},
+    "nl": {
+        "name": "Noodzakelijk",
+        "description": "Nodig om de website te laten werken en uw keuze te onthouden. "
+        "Deze cookies staan altijd aan.",
+    },
+    "en": {
+        "name": "Necessary",
+        "description": "Needed for the website to work and to remember your choice. "
+        "These cookies are always on.",
+    },
 }
 
 
-def get_site(session: Session, key: str) -> Site:
+def get_site(session: DBSession, key: str) -> Site:
     """Return the site with this key. Raises NotFound."""
     site = session.scalar(select(Site).where(Site.key == key))
     if site is None:
@@ -71,7 +79,7 @@ def minimal_document(key: str, name: str, origins: list[str]) -> dict[str, Any]:
     }
 
 
-def create_site(session: Session, key: str, name: str, origins: list[str]) -> Site:
+def create_site(session: DBSession, key: str, name: str, origins: list[str]) -> Site:
     """Create a site with a minimal lawful configuration. Raises InvalidInput or Conflict."""
     doc = parse_site_doc(minimal_document(key, name, origins))
     if session.scalar(select(Site.id).where(Site.key == key)) is not None:
@@ -79,7 +87,7 @@ def create_site(session: Session, key: str, name: str, origins: list[str]) -> Si
     return apply_document(session, Site(key=key), doc)
 
 
-def import_site(session: Session, data: Any) -> tuple[Site, bool]:
+def import_site(session: DBSession, data: Any) -> tuple[Site, bool]:
     """Create or replace a site from a configuration document. Returns (site, created).
 
     Raises InvalidInput or RuleViolation, and changes nothing then.
@@ -90,7 +98,7 @@ def import_site(session: Session, data: Any) -> tuple[Site, bool]:
     return apply_document(session, site or Site(key=doc.key), doc), created
 
 
-def apply_document(session: Session, site: Site, doc: SiteDoc) -> Site:
+def apply_document(session: DBSession, site: Site, doc: SiteDoc) -> Site:
     site.name = doc.name
     site.origins = list(dict.fromkeys(doc.origins))
     site.cookie_domain = doc.cookie_domain
@@ -139,7 +147,7 @@ def apply_document(session: Session, site: Site, doc: SiteDoc) -> Site:
     return site
 
 
-def _dump_texts(texts: dict[str, Any]) -> dict[str, Any]:
+def _dump_texts(texts: Mapping[Any, BaseModel]) -> dict[str, Any]:
     return {lang: value.model_dump() for lang, value in texts.items()}
 
 

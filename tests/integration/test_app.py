@@ -110,7 +110,9 @@ class TestCors:
 
     def test_origin_of_another_site_cannot_record_consent_here(self, client: Any, make_site: Any) -> None:
         make_site(key="other", origins=["https://other.nl"], cookie_domain=None)
-        response = client.post("/api/v1/consent", json=consent_body(), headers=browser_headers(Origin="https://other.nl"))
+        response = client.post(
+            "/api/v1/consent", json=consent_body(), headers=browser_headers(Origin="https://other.nl")
+        )
         assert response.status_code == 403
         assert response.get_json()["error"]["code"] == "origin_not_allowed"
 

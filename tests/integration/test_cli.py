@@ -40,7 +40,9 @@ def test_sites_create_makes_a_lawful_minimal_site(cli: Any) -> None:
     site = db.session.scalar(select(Site).where(Site.key == "gemeente"))
     assert site.origins == ["https://www.gemeente.nl"]
     assert site.category_keys() == ["necessary"]
-    assert site.texts["nl"]["reject_all"] == "Alles weigeren" and site.texts["en"]["accept_all"] == "Accept all"
+    assert (
+        site.texts["nl"]["reject_all"] == "Alles weigeren" and site.texts["en"]["accept_all"] == "Accept all"
+    )
 
 
 def test_sites_create_refuses_a_duplicate_key(cli: Any) -> None:
@@ -81,8 +83,17 @@ def test_sites_export_of_an_unknown_site_fails_clearly(cli: Any) -> None:
 
 def test_users_create_reads_the_password_from_stdin_and_hashes_it(cli: Any, make_site: Any) -> None:
     make_site()
-    result = cli("users", "create", "Marketing@Example.nl", "--role", "marketing", "--site", "example",
-                 "--password-stdin", input="correct horse battery staple\n")
+    result = cli(
+        "users",
+        "create",
+        "Marketing@Example.nl",
+        "--role",
+        "marketing",
+        "--site",
+        "example",
+        "--password-stdin",
+        input="correct horse battery staple\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User))
     assert user.email == "marketing@example.nl" and user.role == "marketing"
@@ -108,9 +119,16 @@ def test_users_create_refuses_bad_input(cli: Any, args: list[str], stdin: str, m
 
 def _consent_record(site: Site, created_at: datetime) -> ConsentRecord:
     return ConsentRecord(
-        consent_id="11111111-2222-4333-8444-555555555555", site_id=site.id, created_at=created_at,
-        expires_at=add_months(created_at, 12), action="accept_all", method="banner",
-        categories={"necessary": True}, policy_version=1, banner_hash="0" * 64, language="nl",
+        consent_id="11111111-2222-4333-8444-555555555555",
+        site_id=site.id,
+        created_at=created_at,
+        expires_at=add_months(created_at, 12),
+        action="accept_all",
+        method="banner",
+        categories={"necessary": True},
+        policy_version=1,
+        banner_hash="0" * 64,
+        language="nl",
     )
 
 
@@ -128,8 +146,15 @@ def boundary_data(make_site: Any) -> dict[str, datetime]:
     for moment in (cutoffs["audit_log"], cutoffs["audit_log"] - SECOND):
         db.session.add(AuditLog(actor="t", action="t", created_at=moment, details={}))
     for index, moment in enumerate((cutoffs["users"], cutoffs["users"] - SECOND)):
-        db.session.add(User(email=f"u{index}@example.nl", password_hash="x", role="marketing", active=False,
-                            deactivated_at=moment))
+        db.session.add(
+            User(
+                email=f"u{index}@example.nl",
+                password_hash="x",
+                role="marketing",
+                active=False,
+                deactivated_at=moment,
+            )
+        )
     db.session.add(User(email="active@example.nl", password_hash="x", role="admin"))
     db.session.commit()
     return cutoffs
@@ -149,7 +174,9 @@ def test_retention_purge_deletes_what_is_one_second_past_each_cutoff_and_keeps_t
     assert sorted(db.session.scalars(select(User.email))) == ["active@example.nl", "u0@example.nl"]
 
 
-def test_retention_purge_one_second_earlier_deletes_nothing(cli: Any, boundary_data: dict[str, datetime]) -> None:
+def test_retention_purge_one_second_earlier_deletes_nothing(
+    cli: Any, boundary_data: dict[str, datetime]
+) -> None:
     result = cli("retention", "purge", "--now", "2026-11-25T11:59:59Z")
     assert "consent_records: deleted 0" in result.output
     assert "audit_log: deleted 0" in result.output
@@ -157,7 +184,9 @@ def test_retention_purge_one_second_earlier_deletes_nothing(cli: Any, boundary_d
     assert count(ConsentRecord) == 2
 
 
-def test_retention_purge_dry_run_counts_and_deletes_nothing(cli: Any, boundary_data: dict[str, datetime]) -> None:
+def test_retention_purge_dry_run_counts_and_deletes_nothing(
+    cli: Any, boundary_data: dict[str, datetime]
+) -> None:
     result = cli("retention", "purge", "--dry-run", "--now", "2026-11-25T12:00:00Z")
     assert "consent_records: would delete 1" in result.output
     assert (count(ConsentRecord), count(AuditLog), count(User)) == (2, 2, 3)

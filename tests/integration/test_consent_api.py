@@ -33,7 +33,12 @@ def test_consent_is_recorded_as_proof_and_answered_201(client: Any, site: Any) -
     assert response.status_code == 201
     body = response.get_json()
     assert set(body) == {"consent_id", "token", "categories", "policy_version", "expires_at"}
-    assert body["categories"] == {"necessary": True, "preferences": False, "analytics": True, "marketing": False}
+    assert body["categories"] == {
+        "necessary": True,
+        "preferences": False,
+        "analytics": True,
+        "marketing": False,
+    }
     [record] = records()
     assert record.consent_id == body["consent_id"]
     assert record.categories == body["categories"]
@@ -63,7 +68,9 @@ def test_necessary_is_forced_on_even_when_sent_false(client: Any, site: Any) -> 
     ("action", "expected_on"),
     [("accept_all", {"necessary", "preferences", "analytics", "marketing"}), ("reject_all", {"necessary"})],
 )
-def test_accept_and_reject_all_set_every_category(client: Any, site: Any, action: str, expected_on: set[str]) -> None:
+def test_accept_and_reject_all_set_every_category(
+    client: Any, site: Any, action: str, expected_on: set[str]
+) -> None:
     response = post(client, action=action, categories={"analytics": True})
     assert {key for key, on in response.get_json()["categories"].items() if on} == expected_on
 
@@ -92,7 +99,9 @@ def test_token_is_signed_under_its_own_salt(client: Any, site: Any) -> None:
 @pytest.mark.parametrize("app_config", [{"SECRET_KEY": "new-key", "SECRET_KEY_FALLBACKS": ["old-key"]}])
 def test_token_signed_with_a_rotated_out_key_still_verifies(client: Any, site: Any) -> None:
     old = ConsentTokens("old-key").sign("example", "11111111-2222-4333-8444-555555555555", ["necessary"], 1)
-    post(client, consent_id="11111111-2222-4333-8444-555555555555", token=None)  # creates records under the id
+    post(
+        client, consent_id="11111111-2222-4333-8444-555555555555", token=None
+    )  # creates records under the id
     response = client.get(
         "/api/v1/consent/11111111-2222-4333-8444-555555555555", headers={"Authorization": f"Bearer {old}"}
     )
@@ -157,7 +166,9 @@ def test_text_plain_body_is_accepted_for_send_beacon(client: Any, site: Any) -> 
     import json
 
     response = client.post(
-        "/api/v1/consent", data=json.dumps(consent_body()), content_type="text/plain;charset=UTF-8",
+        "/api/v1/consent",
+        data=json.dumps(consent_body()),
+        content_type="text/plain;charset=UTF-8",
         headers=browser_headers(),
     )
     assert response.status_code == 201
@@ -167,7 +178,8 @@ def test_receipt_lists_every_choice_of_the_visitor(client: Any, site: Any) -> No
     first = post(client).get_json()
     post(client, consent_id=first["consent_id"], token=first["token"], action="accept_all")
     response = client.get(
-        f"/api/v1/consent/{first['consent_id']}", headers={**browser_headers(), "Authorization": f"Bearer {first['token']}"}
+        f"/api/v1/consent/{first['consent_id']}",
+        headers={**browser_headers(), "Authorization": f"Bearer {first['token']}"},
     )
     assert response.status_code == 200
     receipt = response.get_json()
@@ -187,19 +199,27 @@ def test_receipt_without_a_valid_token_is_401(client: Any, site: Any, authorizat
 
 def test_receipt_with_a_token_for_another_consent_id_is_403(client: Any, site: Any) -> None:
     mine, theirs = post(client).get_json(), post(client).get_json()
-    response = client.get(f"/api/v1/consent/{theirs['consent_id']}", headers={"Authorization": f"Bearer {mine['token']}"})
+    response = client.get(
+        f"/api/v1/consent/{theirs['consent_id']}", headers={"Authorization": f"Bearer {mine['token']}"}
+    )
     assert response.status_code == 403
 
 
 def test_delete_records_a_withdrawal_and_answers_204(client: Any, site: Any) -> None:
     first = post(client, action="accept_all").get_json()
     response = client.delete(
-        f"/api/v1/consent/{first['consent_id']}", headers={**browser_headers(), "Authorization": f"Bearer {first['token']}"}
+        f"/api/v1/consent/{first['consent_id']}",
+        headers={**browser_headers(), "Authorization": f"Bearer {first['token']}"},
     )
     assert response.status_code == 204
     withdrawal = records()[-1]
     assert (withdrawal.action, withdrawal.method) == ("withdraw", "api")
-    assert withdrawal.categories == {"necessary": True, "preferences": False, "analytics": False, "marketing": False}
+    assert withdrawal.categories == {
+        "necessary": True,
+        "preferences": False,
+        "analytics": False,
+        "marketing": False,
+    }
 
 
 def test_rate_limit_answers_429_with_the_json_error_shape(client: Any, site: Any, app: Any) -> None:

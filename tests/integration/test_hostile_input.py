@@ -31,15 +31,32 @@ CORPUS: list[tuple[str, bytes, str, dict[str, str], int]] = [
     ("oversized-2m", b'{"site": "' + b"x" * 2_000_000 + b'"}', "application/json", {}, 413),
     ("deep-arrays-1000", b"[" * 1000 + b"]" * 1000, "application/json", {}, 400),
     ("deep-objects-1000", b'{"a":' * 1000 + b"1" + b"}" * 1000, "application/json", {}, 400),
-    ("deep-in-categories", raw(VALID.replace('"categories": {', '"categories": {"x": ' + "[" * 50 + "]" * 50 + ", ")),
-     "application/json", {}, 400),
+    (
+        "deep-in-categories",
+        raw(VALID.replace('"categories": {', '"categories": {"x": ' + "[" * 50 + "]" * 50 + ", ")),
+        "application/json",
+        {},
+        400,
+    ),
     ("raw-nul-byte", VALID.encode().replace(b'"nl"', b'"n\x00l"'), "application/json", {}, 400),
     ("escaped-nul-in-site", raw(VALID.replace('"example"', '"exa\\u0000mple"')), "application/json", {}, 400),
     ("escaped-nul-in-url", raw(VALID.replace("nieuws", "nie\\u0000uws")), "application/json", {}, 400),
-    ("escaped-nul-in-key", raw(VALID.replace('"analytics"', '"analytics\\u0000"')), "application/json", {}, 400),
+    (
+        "escaped-nul-in-key",
+        raw(VALID.replace('"analytics"', '"analytics\\u0000"')),
+        "application/json",
+        {},
+        400,
+    ),
     ("lone-surrogate-in-url", raw(VALID.replace("nieuws", "nie\\ud800uws")), "application/json", {}, 400),
     ("lone-low-surrogate-in-language", raw(VALID.replace('"nl"', '"\\udc00"')), "application/json", {}, 400),
-    ("lone-surrogate-in-key", raw(VALID.replace('"analytics"', '"\\ud83danalytics"')), "application/json", {}, 400),
+    (
+        "lone-surrogate-in-key",
+        raw(VALID.replace('"analytics"', '"\\ud83danalytics"')),
+        "application/json",
+        {},
+        400,
+    ),
     ("invalid-utf8", VALID.encode().replace(b"nieuws", b"nie\xff\xfeuws"), "application/json", {}, 400),
     ("overlong-utf8", VALID.encode().replace(b"nieuws", b"nie\xc0\xafuws"), "application/json", {}, 400),
     ("not-json", b"site=example&action=accept_all", "text/plain", {}, 400),
@@ -49,11 +66,28 @@ CORPUS: list[tuple[str, bytes, str, dict[str, str], int]] = [
     ("json-array", b"[]", "application/json", {}, 400),
     ("json-string", b'"accept_all"', "application/json", {}, 400),
     ("nan", raw(VALID.replace('"policy_version": 1', '"policy_version": NaN')), "application/json", {}, 400),
-    ("infinity", raw(VALID.replace('"policy_version": 1', '"policy_version": -Infinity')), "application/json", {}, 400),
-    ("huge-integer-5000-digits", raw(VALID.replace('"policy_version": 1', '"policy_version": ' + "9" * 5000)),
-     "application/json", {}, 400),
+    (
+        "infinity",
+        raw(VALID.replace('"policy_version": 1', '"policy_version": -Infinity')),
+        "application/json",
+        {},
+        400,
+    ),
+    (
+        "huge-integer-5000-digits",
+        raw(VALID.replace('"policy_version": 1', '"policy_version": ' + "9" * 5000)),
+        "application/json",
+        {},
+        400,
+    ),
     ("huge-integer-2-64", body(policy_version=2**64), "application/json", {}, 422),
-    ("huge-float", raw(VALID.replace('"policy_version": 1', '"policy_version": 1e400')), "application/json", {}, 422),
+    (
+        "huge-float",
+        raw(VALID.replace('"policy_version": 1', '"policy_version": 1e400')),
+        "application/json",
+        {},
+        422,
+    ),
     ("float-version", body(policy_version=1.5), "application/json", {}, 422),
     ("string-version", body(policy_version="1"), "application/json", {}, 422),
     ("bool-version", body(policy_version=True), "application/json", {}, 422),
@@ -64,9 +98,21 @@ CORPUS: list[tuple[str, bytes, str, dict[str, str], int]] = [
     ("categories-list", body(categories=["analytics"]), "application/json", {}, 422),
     ("category-value-string", body(categories={"analytics": "yes"}), "application/json", {}, 422),
     ("category-value-number", body(categories={"analytics": 1}), "application/json", {}, 422),
-    ("category-key-xss", body(categories={"<img src=x onerror=alert(1)>": True}), "application/json", {}, 422),
+    (
+        "category-key-xss",
+        body(categories={"<img src=x onerror=alert(1)>": True}),
+        "application/json",
+        {},
+        422,
+    ),
     ("category-unknown", body(categories={"tracking": True}), "application/json", {}, 422),
-    ("categories-1000-keys", body(categories={f"c{i}": True for i in range(1000)}), "application/json", {}, 422),
+    (
+        "categories-1000-keys",
+        body(categories={f"c{i}": True for i in range(1000)}),
+        "application/json",
+        {},
+        422,
+    ),
     ("action-unknown", body(action="accept"), "application/json", {}, 422),
     ("action-null", raw(VALID.replace('"custom"', "null")), "application/json", {}, 422),
     ("method-unknown", body(method="admin"), "application/json", {}, 422),
@@ -99,7 +145,9 @@ def stored() -> int:
     return db.session.scalar(select(func.count()).select_from(ConsentRecord)) or 0
 
 
-@pytest.mark.parametrize(("case", "data", "content_type", "headers", "status"), CORPUS, ids=[c[0] for c in CORPUS])
+@pytest.mark.parametrize(
+    ("case", "data", "content_type", "headers", "status"), CORPUS, ids=[c[0] for c in CORPUS]
+)
 def test_hostile_consent_post_gets_a_4xx_json_error_and_stores_nothing(
     client: Any, site: Any, case: str, data: bytes, content_type: str, headers: dict[str, str], status: int
 ) -> None:
@@ -116,19 +164,33 @@ def test_hostile_consent_post_gets_a_4xx_json_error_and_stores_nothing(
 
 
 HOSTILE_READS = [
-    ("get-path-traversal", "GET", "/api/v1/consent/..%2F..%2Fetc%2Fpasswd", {"Authorization": "Bearer x"}, 404),
+    (
+        "get-path-traversal",
+        "GET",
+        "/api/v1/consent/..%2F..%2Fetc%2Fpasswd",
+        {"Authorization": "Bearer x"},
+        404,
+    ),
     ("get-huge-token", "GET", f"/api/v1/consent/{UUID}", {"Authorization": "Bearer " + "a" * 5000}, 401),
     ("get-nul-in-path", "GET", "/api/v1/consent/%00", {"Authorization": "Bearer x"}, 401),
     ("get-surrogate-in-path", "GET", "/api/v1/consent/%ED%A0%80", {"Authorization": "Bearer x"}, 401),
     ("delete-no-token", "DELETE", f"/api/v1/consent/{UUID}", {}, 401),
-    ("delete-forged-token", "DELETE", f"/api/v1/consent/{UUID}", {"Authorization": "Bearer eyJzIjoiZSJ9.x.y"}, 401),
+    (
+        "delete-forged-token",
+        "DELETE",
+        f"/api/v1/consent/{UUID}",
+        {"Authorization": "Bearer eyJzIjoiZSJ9.x.y"},
+        401,
+    ),
     ("put-not-allowed", "PUT", "/api/v1/consent", {}, 405),
     ("preflight-unregistered", "OPTIONS", "/api/v1/consent", {"Origin": "https://evil.example"}, 403),
     ("unknown-api-route", "GET", "/api/v1/nothing", {}, 404),
 ]
 
 
-@pytest.mark.parametrize(("case", "method", "path", "headers", "status"), HOSTILE_READS, ids=[c[0] for c in HOSTILE_READS])
+@pytest.mark.parametrize(
+    ("case", "method", "path", "headers", "status"), HOSTILE_READS, ids=[c[0] for c in HOSTILE_READS]
+)
 def test_hostile_receipt_and_withdrawal_requests_get_a_4xx_json_error(
     client: Any, site: Any, case: str, method: str, path: str, headers: dict[str, str], status: int
 ) -> None:
