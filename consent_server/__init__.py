@@ -13,18 +13,16 @@ from .cli import register_commands
 from .config import check_production, load_settings
 from .consent.routes import bp as consent_bp
 from .core.routes import bp as core_bp
+from .embed.routes import api as declaration_api
+from .embed.routes import bp as embed_bp
 from .edge import EdgePrivacy, apply_security_headers
 from .errors import register_error_handlers
 from .extensions import db, limiter, migrate
 from .logs import protect_logger
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
+from .paths import source_directory
 
 def migrations_directory() -> str:
-    """Inside an installed wheel the migrations ship in the package; in a checkout they sit beside it."""
-    shipped = PACKAGE_DIR / "migrations"
-    return str(shipped if (shipped / "env.py").exists() else PACKAGE_DIR.parent / "migrations")
+    return str(source_directory("migrations"))
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -42,6 +40,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(core_bp)
     app.register_blueprint(consent_bp)
+    app.register_blueprint(embed_bp)
+    app.register_blueprint(declaration_api)
 
     register_error_handlers(app)
     app.after_request(apply_security_headers)

@@ -13,10 +13,11 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from . import PACKAGE_DIR, create_app
+from . import create_app
 from .accounts.services import create_user, set_password
 from .extensions import db
 from .models import User
+from .paths import PACKAGE_DIR
 from .server import serve
 from .sites.services import import_site
 

@@ -9,27 +9,42 @@ import sys
 
 from .privacy import truncate_ip
 
-# Candidates only; each is confirmed with ipaddress before it is replaced.
-_ADDRESS_CANDIDATE = re.compile(
-    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f.]*(?![\w:])|\b\d{1,3}(?:\.\d{1,3}){3}\b"
-)
+# A run of the characters addresses are written with, holding a ':' or '.'. Runs start only at their
+# first character, which keeps the scan linear; each address in a run is confirmed with ipaddress.
+_RUN = re.compile(r"(?<![0-9A-Fa-f:.])[0-9A-Fa-f]*+[:.][0-9A-Fa-f:.]*+")
+_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\d)")
+_WORD = re.compile(r"\w")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def _truncate_match(match: re.Match[str]) -> str:
-    text = match.group(0)
+def _network(text: str) -> str | None:
+    """The truncated network of an address (local addresses as they are), None when text is none."""
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
-        return text
+        return None
     if address.is_loopback or address.is_unspecified:
         return text  # the server's own bind address, never a visitor's
-    return truncate_ip(text) or text
+    return truncate_ip(text)
+
+
+def _scrub_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    glued_to_word = _WORD.match(match.string, match.end()) is not None  # "std::fs", not an address
+    if run.count(":") >= 2 and not glued_to_word:
+        # Punctuation touching an address is not part of it: "from 2001:db8::1.", "ip:2001:db8::1",
+        # "2001:db8::1: refused".
+        for core in (run, run.rstrip("."), run.rstrip(".:")):
+            for start in (0, 1) if core.startswith(":") else (0,):
+                network = _network(core[start:])
+                if network:
+                    return run[:start] + network + run[len(core) :]
+    return _IPV4.sub(lambda found: _network(found.group(0)) or found.group(0), run)
 
 
 def scrub_addresses(text: str) -> str:
     """Replace every IP address in a text by its truncated network."""
-    return _ADDRESS_CANDIDATE.sub(_truncate_match, text)
+    return _RUN.sub(_scrub_run, text)
 
 
 class AddressScrubber(logging.Filter):

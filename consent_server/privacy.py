@@ -27,7 +27,8 @@ def _strip_port_and_brackets(value: str) -> str:
 def truncate_ip(value: str | None) -> str | None:
     """Truncate an address to its network: IPv4 to /24, IPv6 to /48; None when it is no address.
 
-    IPv4-mapped IPv6 addresses are truncated as the IPv4 address they carry.
+    IPv4-mapped and 6to4 IPv6 addresses are truncated as the IPv4 address they carry: a 6to4 /48
+    (2002:AABB:CCDD::/48) is the full IPv4 address AA.BB.CC.DD.
     """
     if not value:
         return None
@@ -36,8 +37,8 @@ def truncate_ip(value: str | None) -> str | None:
         address = ipaddress.ip_address(text)
     except ValueError:
         return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        address = address.ipv4_mapped or address.sixtofour or address
     prefix = IPV4_PREFIX if address.version == 4 else IPV6_PREFIX
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
 

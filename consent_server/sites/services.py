@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..errors import Conflict, NotFound
 from ..extensions import DBSession
 from ..models import Category, Cookie, Service, Site
+from ..timeutil import utcnow
 from .schemas import NECESSARY, SiteDoc, parse_site_doc
 
 DEFAULT_TEXTS: dict[str, dict[str, str]] = {
@@ -111,6 +112,8 @@ def apply_document(session: DBSession, site: Site, doc: SiteDoc) -> Site:
     site.privacy_url = doc.privacy_url
     site.theme = doc.theme.model_dump(exclude_none=True)
     site.texts = {lang: texts.model_dump(exclude_none=True) for lang, texts in doc.texts.items()}
+    # Child rows change without touching the site row, so mark the change here: the widget cache keys on it.
+    site.updated_at = utcnow()
     # Replacing children wholesale keeps import idempotent; consent records refer to keys, not rows.
     site.services.clear()
     site.categories.clear()

@@ -1,0 +1,239 @@
+"""The widget as served: source + the site's configuration, minified, precompressed, with an ETag."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import brotli
+import rcssmin
+from calmjs.parse import es5
+from calmjs.parse.unparsers.es5 import minify_print
+
+from ..models import Site
+from ..paths import source_directory
+from ..sites.schemas import contrast_ratio
+from ..sites.services import DEFAULT_TEXTS
+
+CONFIG_PLACEHOLDER = "__CONFIG__"
+
+# Interface strings the widget needs besides the site's own banner texts; a site may override any.
+WIDGET_TEXTS: dict[str, dict[str, str]] = {
+    "nl": {
+        "details": "Diensten en cookies",
+        "cookie": "Cookie",
+        "provider": "Aanbieder",
+        "purpose": "Doel",
+        "duration": "Bewaartermijn",
+        "session": "tot het sluiten van de browser",
+        "day": "dag",
+        "days": "dagen",
+        "month": "maand",
+        "months": "maanden",
+        "year": "jaar",
+        "years": "jaar",
+        "consent_id": "Uw toestemmings-ID",
+        "receipt": "Bewijs downloaden",
+        "placeholder_title": "Geblokkeerde inhoud",
+        "placeholder": "Deze inhoud is geblokkeerd omdat u geen toestemming hebt gegeven voor: {category}.",
+        "allow": "{category} toestaan",
+        "gpc_note": "Uw browser vraagt websites om u niet te volgen (Global Privacy Control). Daarom staat "
+        "dit uit; u kunt het zelf aanzetten.",
+    },
+    "en": {
+        "details": "Services and cookies",
+        "cookie": "Cookie",
+        "provider": "Provider",
+        "purpose": "Purpose",
+        "duration": "Duration",
+        "session": "until the browser closes",
+        "day": "day",
+        "days": "days",
+        "month": "month",
+        "months": "months",
+        "year": "year",
+        "years": "years",
+        "consent_id": "Your consent ID",
+        "receipt": "Download receipt",
+        "placeholder_title": "Blocked content",
+        "placeholder": "This content is blocked because you have not allowed: {category}.",
+        "allow": "Allow {category}",
+        "gpc_note": "Your browser asks websites not to track you (Global Privacy Control), so this is off; "
+        "you may switch it on yourself.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """One built widget: identity, plain body and its precompressed forms."""
+
+    etag: str
+    body: bytes
+    gzip: bytes
+    brotli: bytes
+
+
+@lru_cache(maxsize=1)
+def _sources() -> tuple[str, str]:
+    folder = source_directory("widget") / "src"
+    # calmjs.parse minifies and renames locals (ES5): the widget is sent to every visitor of every site.
+    script = minify_print(es5((folder / "consent.js").read_text(encoding="utf-8")), obfuscate=True)
+    style = rcssmin.cssmin((folder / "consent.css").read_text(encoding="utf-8"))
+    return script, style
+
+
+def theme_css(theme: dict[str, Any]) -> str:
+    """The site's theme as custom properties on the widget's shadow host."""
+    background, text = theme.get("background", "#ffffff"), theme.get("text", "#1b1b1b")
+    button = theme.get("accept_button") or {}
+    accent, on_accent = button.get("background", theme.get("accent", "#154273")), button.get(
+        "text", theme.get("accent_text", "#ffffff")
+    )
+    link = accent if contrast_ratio(accent, background) >= 4.5 else text
+    return (
+        f":host{{--cs-bg:{background};--cs-fg:{text};--cs-accent:{accent};--cs-on-accent:{on_accent};"
+        f"--cs-link:{link};--cs-focus:{link};--cs-radius:{int(theme.get('radius', 6))}px;"
+        f"--cs-border:color-mix(in srgb,{text} 30%,{background})}}"
+    )
+
+
+def widget_config(site: Site, css: str) -> dict[str, Any]:
+    """What the widget needs, in short keys (every byte is sent to every visitor)."""
+    texts = {
+        lang: {**WIDGET_TEXTS[lang], **DEFAULT_TEXTS[lang], **site.texts[lang]} for lang in site.languages
+    }
+    return {
+        "k": site.key,
+        "v": site.policy_version,
+        "l": site.consent_lifetime_months,
+        "d": site.default_language,
+        "g": site.gpc_mode,
+        "m": site.consent_mode,
+        "f": site.floating_button,
+        "cd": site.cookie_domain,
+        "p": site.privacy_url,
+        "th": site.theme.get("position", "bottom"),
+        "t": texts,
+        "c": [
+            {
+                "k": category.key,
+                "n": {lang: category.texts[lang]["name"] for lang in site.languages},
+                "d": {lang: category.texts[lang]["description"] for lang in site.languages},
+                "s": [
+                    {
+                        "n": service.name,
+                        "p": service.provider,
+                        "u": {lang: service.texts[lang]["purpose"] for lang in site.languages},
+                        "c": [
+                            {
+                                "n": cookie.name,
+                                "s": cookie.storage,
+                                "d": cookie.duration_days,
+                                "o": cookie.domain,
+                                "p": {lang: cookie.texts[lang]["purpose"] for lang in site.languages},
+                            }
+                            for cookie in service.cookies
+                        ],
+                    }
+                    for service in site.services
+                    if service.category_id == category.id
+                ],
+            }
+            for category in site.categories
+        ],
+        "css": css,
+    }
+
+
+def _json_for_script(value: Any) -> str:
+    # Site texts end up inside a <script>-served file: escape what could end a string or a script early.
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def build_widget(site: Site) -> Artefact:
+    script, style = _sources()
+    config = widget_config(site, theme_css(site.theme) + style)
+    body = script.replace(CONFIG_PLACEHOLDER, _json_for_script(config)).encode("utf-8")
+    return Artefact(
+        etag=hashlib.sha256(body).hexdigest()[:32],
+        body=body,
+        gzip=gzip.compress(body, compresslevel=9, mtime=0),
+        brotli=brotli.compress(body, quality=11),
+    )
+
+
+_built: dict[str, tuple[datetime, Artefact]] = {}
+
+
+def widget_for(site: Site) -> Artefact:
+    """The built widget of a site, rebuilt when the site's configuration changed since the last build."""
+    cached = _built.get(site.key)
+    if cached is None or cached[0] != site.updated_at:
+        cached = (site.updated_at, build_widget(site))
+        _built[site.key] = cached
+    return cached[1]
+
+
+def declaration(site: Site, lang: str) -> dict[str, Any]:
+    """The cookie declaration of a site in one language, generated from its configuration."""
+    texts = {**WIDGET_TEXTS[lang], **DEFAULT_TEXTS[lang], **site.texts.get(lang, {})}
+    return {
+        "site": site.key,
+        "name": site.name,
+        "language": lang,
+        "policy_version": site.policy_version,
+        "updated_at": site.updated_at.date().isoformat(),
+        "privacy_url": site.privacy_url,
+        "consent_lifetime_months": site.consent_lifetime_months,
+        "title": texts["declaration_link"],
+        "categories": [
+            {
+                "key": category.key,
+                "name": category.texts[lang]["name"],
+                "description": category.texts[lang]["description"],
+                "always_on": category.key == "necessary",
+                "services": [
+                    {
+                        "name": service.name,
+                        "provider": service.provider,
+                        "privacy_url": service.privacy_url,
+                        "purpose": service.texts[lang]["purpose"],
+                        "cookies": [
+                            {
+                                "name": cookie.name,
+                                "domain": cookie.domain or site.cookie_domain,
+                                "storage": cookie.storage,
+                                "duration_days": cookie.duration_days,
+                                "purpose": cookie.texts[lang]["purpose"],
+                            }
+                            for cookie in service.cookies
+                        ],
+                    }
+                    for service in site.services
+                    if service.category_id == category.id
+                ],
+            }
+            for category in site.categories
+        ],
+    }
+
+
+def duration_text(days: int, lang: str) -> str:
+    """'2 jaar', '6 months', 'until the browser closes': how long a cookie stays, in words."""
+    words = WIDGET_TEXTS[lang]
+    if days == 0:
+        return words["session"]
+    if days >= 365 and days % 365 < 31:
+        count, unit = round(days / 365), "year"
+    elif days >= 28:
+        count, unit = round(days / 30.44), "month"
+    else:
+        count, unit = days, "day"
+    return f"{count} {words[unit + 's'] if count > 1 else words[unit]}"

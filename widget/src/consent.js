@@ -1,0 +1,406 @@
+/* consent-server widget: banner, settings, script gating. Served as /w/<site>.js with the site's
+ * configuration as the last argument below. One global (window.ConsentServer); everything else is private.
+ * It never throws into the host page: failures are reported once with console.warn. */
+(function (W, D, C) {
+  "use strict";
+  // Magic strings in one place.
+  var NAME = "cs_consent", QUEUE = "cs_queue", NEC = "necessary", EVT = "consent-server:change",
+    PREFIX = "[consent-server] ", TAG = "cs-consent", DAY = 864e5;
+  var script = D.currentScript, api = script ? new URL(script.src).origin : "",
+    listeners = [], state = null, root, banner, dialog, opener, fab, lang, gpc = W.navigator.globalPrivacyControl === true;
+
+  function warn(msg, err) { try { console.warn(PREFIX + msg, err || ""); } catch (e) { /* no console */ } }
+  function safe(fn) {
+    return function () {
+      try { return fn.apply(this, arguments); } catch (e) { warn("ignored an error", e); }
+    };
+  }
+  function el(tag, attrs, kids) {
+    var e = D.createElement(tag);
+    for (var k in attrs || {}) {
+      if (k === "text") e.textContent = attrs[k];
+      else if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), safe(attrs[k]));
+      else if (attrs[k] !== null && attrs[k] !== false) e.setAttribute(k, attrs[k] === true ? "" : attrs[k]);
+    }
+    (kids || []).forEach(function (c) { if (c) e.appendChild(c); });
+    return e;
+  }
+  function t(key) { return (C.t[lang] || {})[key] || (C.t[C.d] || {})[key] || ""; }
+  function tr(obj) { return obj ? obj[lang] || obj[C.d] || "" : ""; }
+  function pickLang() {
+    var wanted = [D.documentElement.lang].concat(W.navigator.languages || [W.navigator.language]);
+    for (var i = 0; i < wanted.length; i++) {
+      var l = String(wanted[i] || "").slice(0, 2).toLowerCase();
+      if (C.t[l]) return l;
+    }
+    return C.d;
+  }
+
+  /* ---- storage: a first-party cookie mirrored in localStorage (Safari caps script cookies at 7 days) */
+  function ls(op, key, value) {
+    try { return op === "get" ? W.localStorage.getItem(key) : op === "set" ? W.localStorage.setItem(key, value) : W.localStorage.removeItem(key); }
+    catch (e) { return null; }
+  }
+  function readCookie(name) {
+    var parts = D.cookie ? D.cookie.split("; ") : [];
+    for (var i = 0; i < parts.length; i++) {
+      var eq = parts[i].indexOf("=");
+      if (parts[i].slice(0, eq) === name) return decodeURIComponent(parts[i].slice(eq + 1));
+    }
+    return null;
+  }
+  function writeCookie(value, expires) {
+    D.cookie = NAME + "=" + encodeURIComponent(value) + "; Path=/; SameSite=Lax; Expires=" +
+      new Date(expires).toUTCString() + (C.cd && hostIn(C.cd) ? "; Domain=" + C.cd : "") +
+      (W.location.protocol === "https:" ? "; Secure" : "");
+  }
+  function hostIn(domain) {
+    var h = W.location.hostname, d = domain.replace(/^\./, "");
+    return h === d || h.slice(-d.length - 1) === "." + d;
+  }
+  function load() {
+    var raw = readCookie(NAME) || ls("get", NAME), s;
+    try { s = raw && JSON.parse(raw); } catch (e) { s = null; }
+    if (!s || typeof s.c !== "object" || s.v !== C.v || !(s.e > Date.now())) return null; // re-prompt
+    if (!readCookie(NAME)) writeCookie(raw, s.e);
+    return s;
+  }
+  function save(s) {
+    var raw = JSON.stringify(s);
+    writeCookie(raw, s.e);
+    ls("set", NAME, raw);
+  }
+
+  /* ---- recording: applied at once, sent in order, retried with backoff until the server answers */
+  var sending = false, backoff = 2e3;
+  function queue() { try { return JSON.parse(ls("get", QUEUE) || "[]"); } catch (e) { return []; } }
+  function flush() {
+    var q = queue();
+    if (sending || !q.length) return;
+    sending = true;
+    var body = q[0];
+    if (state && state.t && body.consent_id === state.i) body.token = state.t;
+    fetch(api + "/api/v1/consent", {
+      method: "POST", body: JSON.stringify(body), keepalive: true, credentials: "omit",
+      headers: { "Content-Type": "text/plain" }
+    }).then(function (r) {
+      return r.json().then(function (json) { return { s: r.status, j: json }; });
+    }).then(function (res) {
+      sending = false;
+      if (res.s >= 500 || res.s === 429) throw new Error("status " + res.s);
+      ls("set", QUEUE, JSON.stringify(queue().slice(1)));
+      backoff = 2e3;
+      if (res.s === 201 && state && res.j.consent_id === state.i) {
+        state.t = res.j.token; state.e = Date.parse(res.j.expires_at); save(state);
+      } else if (res.s === 409) {
+        clear(); showBanner(true);
+      } else if (res.s !== 201) {
+        warn("the consent server refused a choice: " + ((res.j.error || {}).message || res.s));
+      }
+      flush();
+    }).catch(function (e) {
+      sending = false;
+      warn("consent server unreachable, will retry", e);
+      setTimeout(flush, backoff);
+      backoff = Math.min(backoff * 2, 3e5);
+    });
+  }
+  function uuid() {
+    if (W.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16)), h = "";
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1) + ([3, 5, 7, 9].indexOf(i) > -1 ? "-" : "");
+    return h;
+  }
+  function keys() { return C.c.map(function (c) { return c.k; }); }
+  function choose(action, wanted, method) {
+    var cats = {}, before = state ? state.c : {};
+    keys().forEach(function (k) {
+      cats[k] = k === NEC || (action === "accept_all" ? !(gpc && C.g === "reject_marketing" && k === "marketing" && method !== "settings")
+        : action === "custom" ? !!wanted[k] : false);
+    });
+    if (action === "accept_all" && !cats.marketing && keys().indexOf("marketing") > -1) action = "custom";
+    var now = Date.now();
+    state = { i: state ? state.i : uuid(), c: cats, v: C.v, t: state && state.t, u: new Date(now).toISOString(),
+      e: state && state.e > now ? state.e : now + C.l * 30.44 * DAY };
+    save(state);
+    var q = queue();
+    q.push({ site: C.k, consent_id: state.i, categories: cats, policy_version: C.v, action: action,
+      method: method || "banner", language: lang, url: W.location.href.split("#")[0] });
+    ls("set", QUEUE, JSON.stringify(q.slice(-20)));
+    flush();
+    keys().forEach(function (k) { if (before[k] && !cats[k]) forget(k); });
+    apply();
+    hideBanner();
+    emit();
+  }
+  function clear() { state = null; ls("del", NAME); D.cookie = NAME + "=; Path=/; Max-Age=0" + (C.cd && hostIn(C.cd) ? "; Domain=" + C.cd : ""); }
+
+  /* ---- effects of a choice: gated scripts and iframes, Consent Mode, cookie deletion, events */
+  function granted(attr) {
+    return !!state && String(attr).split(/\s+/).every(function (k) { return !k || state.c[k] === true; });
+  }
+  function gate(node) {
+    if (node.nodeType !== 1) return;
+    var list = node.matches && node.matches("[data-consent]") ? [node] : [];
+    list = list.concat([].slice.call(node.querySelectorAll ? node.querySelectorAll("[data-consent]") : []));
+    list.forEach(safe(function (e) {
+      var cat = e.getAttribute("data-consent");
+      if (e.tagName === "SCRIPT" && e.type === "text/plain" && granted(cat)) {
+        var s = D.createElement("script");
+        for (var i = 0; i < e.attributes.length; i++) {
+          var a = e.attributes[i];
+          if (a.name !== "type" && a.name !== "data-consent") s.setAttribute(a.name, a.value);
+        }
+        if (e.getAttribute("data-type")) s.type = e.getAttribute("data-type");
+        if (e.nonce) s.nonce = e.nonce;
+        s.async = e.hasAttribute("async");
+        s.text = e.text;
+        s.setAttribute("data-consent-ran", cat);
+        e.parentNode.replaceChild(s, e);
+      } else if (e.tagName === "IFRAME" && e.hasAttribute("data-src")) {
+        if (granted(cat)) {
+          if (e.getAttribute("src") !== e.getAttribute("data-src")) e.setAttribute("src", e.getAttribute("data-src"));
+          e.hidden = false;
+          if (e._csHolder) { e._csHolder.remove(); e._csHolder = null; }
+        } else if (!e._csHolder) {
+          e.hidden = true;
+          e._csHolder = placeholder(cat);
+          e.parentNode.insertBefore(e._csHolder, e);
+        }
+      }
+    }));
+  }
+  function category(k) { return C.c.filter(function (c) { return c.k === k; })[0]; }
+  function placeholder(cat) {
+    var host = el(TAG + "-placeholder", { "data-consent-placeholder": cat }), sr = host.attachShadow({ mode: "open" });
+    style(sr);
+    var names = String(cat).split(/\s+/).map(function (k) { return tr((category(k) || {}).n) || k; }).join(", ");
+    sr.appendChild(el("div", { class: "ph", role: "group", "aria-label": t("placeholder_title") || names }, [
+      el("p", { text: (t("placeholder") || "{category}").replace("{category}", names) }),
+      el("button", { type: "button", class: "btn", text: (t("allow") || "{category}").replace("{category}", names), onclick: function () {
+        var want = {};
+        keys().forEach(function (k) { want[k] = !!(state && state.c[k]); });
+        String(cat).split(/\s+/).forEach(function (k) { want[k] = true; });
+        choose("custom", want, "settings");
+      } }),
+      el("button", { type: "button", class: "btn", text: t("settings"), onclick: function () { show(true); } })
+    ]));
+    return host;
+  }
+  var MODE = { analytics: ["analytics_storage"], marketing: ["ad_storage", "ad_user_data", "ad_personalization"],
+    preferences: ["functionality_storage", "personalization_storage"] };
+  function gtag() { W.dataLayer = W.dataLayer || []; W.dataLayer.push(arguments); }
+  function consentMode(kind) {
+    if (!C.m) return;
+    var v = { security_storage: "granted" };
+    for (var k in MODE) MODE[k].forEach(function (m) { v[m] = state && state.c[k] ? "granted" : "denied"; });
+    if (kind === "default") v.wait_for_update = 500;
+    gtag("consent", kind, v);
+  }
+  function forget(k) {
+    var pats = [];
+    (category(k) || { s: [] }).s.forEach(function (s) { (s.c || []).forEach(function (c) { pats.push(c); }); });
+    var names = (D.cookie ? D.cookie.split("; ") : []).map(function (p) { return p.split("=")[0]; });
+    pats.forEach(function (c) {
+      var re = new RegExp("^" + c.n.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*") + "$");
+      if (c.s === "local_storage" || c.s === "session_storage") {
+        var store = c.s === "local_storage" ? W.localStorage : W.sessionStorage;
+        try { Object.keys(store).forEach(function (n) { if (re.test(n)) store.removeItem(n); }); } catch (e) { /* blocked */ }
+        return;
+      }
+      var domains = ["", W.location.hostname], parts = W.location.hostname.split(".");
+      for (var i = 1; i < parts.length - 1; i++) domains.push("." + parts.slice(i).join("."));
+      if (C.cd) domains.push(C.cd);
+      if (c.o) domains.push(c.o);
+      names.filter(function (n) { return re.test(n); }).forEach(function (n) {
+        domains.forEach(function (d) {
+          if (d && !hostIn(d)) return;
+          D.cookie = n + "=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + (d ? "; Domain=" + d : "");
+        });
+      });
+    });
+  }
+  function apply() {
+    consentMode("update");
+    gate(D.documentElement);
+    if (fab) fab.hidden = !state;
+  }
+  function emit() {
+    var s = pub.get();
+    listeners.forEach(function (fn) { try { fn(s); } catch (e) { warn("a change listener threw", e); } });
+    try { W.dispatchEvent(new CustomEvent(EVT, { detail: s })); } catch (e) { /* old browser */ }
+  }
+
+  /* ---- the interface: a region on the first layer, a modal dialog for the settings */
+  var sheet;
+  function style(sr) {
+    try {
+      if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(C.css); }
+      sr.adoptedStyleSheets = [sheet];
+    } catch (e) { sr.appendChild(el("style", { text: C.css })); } // browsers without constructable sheets
+  }
+  function mount() {
+    if (root) return;
+    var host = el(TAG, { "data-consent-ui": "" });
+    root = host.attachShadow({ mode: "open" });
+    style(root);
+    D.body.appendChild(host);
+    if (C.f) {
+      fab = el("button", { type: "button", class: "fab", "aria-label": t("floating_button") || t("settings_title"), title: t("floating_button") || t("settings_title"), hidden: !state, onclick: function () { show(true); } });
+      fab.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5Zm-4 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm4 4a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm5-1a1 1 0 1 1 0 2 1 1 0 0 1 0-2Z"/></svg>';
+      root.appendChild(fab);
+    }
+  }
+  function links() {
+    return el("p", { class: "links" }, [
+      el("a", { href: api + "/sites/" + C.k + "/cookies?lang=" + lang, target: "_blank", rel: "noopener", text: t("declaration_link") }),
+      C.p ? el("a", { href: C.p, target: "_blank", rel: "noopener", text: t("privacy_link") }) : null
+    ]);
+  }
+  function buttons(extra) {
+    return el("div", { class: "btns" }, [
+      el("button", { type: "button", class: "btn", "data-action": "accept_all", text: t("accept_all"), onclick: function () { choose("accept_all", {}, extra ? "settings" : "banner"); closeDialog(); } }),
+      el("button", { type: "button", class: "btn", "data-action": "reject_all", text: t("reject_all"), onclick: function () { choose("reject_all", {}, extra ? "settings" : "banner"); closeDialog(); } }),
+      extra || el("button", { type: "button", class: "btn", "data-action": "settings", text: t("settings"), onclick: function () { show(true); } })
+    ]);
+  }
+  function showBanner(focus) {
+    mount();
+    if (banner) return;
+    banner = el("section", { class: "banner pos-" + (C.th || "bottom"), role: "region", "aria-labelledby": "cs-t", "aria-describedby": "cs-d", tabindex: "-1", lang: lang }, [
+      el("h2", { id: "cs-t", text: t("title") }),
+      el("p", { id: "cs-d", text: t("description") }),
+      links(),
+      buttons()
+    ]);
+    root.appendChild(banner);
+    if (focus) banner.focus({ preventScroll: true });
+  }
+  function hideBanner() { if (banner) { banner.remove(); banner = null; } }
+  function duration(days) {
+    if (!days) return t("session") || "session";
+    var y = days >= 365 && days % 365 < 31, m = days >= 28 && !y;
+    var n = y ? Math.round(days / 365) : m ? Math.round(days / 30.44) : days;
+    return n + " " + t(y ? (n > 1 ? "years" : "year") : m ? (n > 1 ? "months" : "month") : (n > 1 ? "days" : "day"));
+  }
+  function show(focusFirst) {
+    mount();
+    if (dialog) return;
+    opener = D.activeElement;
+    var switches = {}, body = el("div", { class: "cats" });
+    C.c.forEach(function (c) {
+      var on = c.k === NEC || (state ? !!state.c[c.k] : false), locked = c.k === NEC;
+      var sw = el("button", { type: "button", role: "switch", class: "sw", "aria-checked": String(on), "aria-labelledby": "cs-n-" + c.k,
+        "aria-describedby": "cs-x-" + c.k, "aria-disabled": locked ? "true" : null, "data-category": c.k, onclick: function () {
+          if (!locked) sw.setAttribute("aria-checked", String(sw.getAttribute("aria-checked") !== "true"));
+        } });
+      switches[c.k] = sw;
+      var rows = [];
+      c.s.forEach(function (s) {
+        (s.c.length ? s.c : [null]).forEach(function (k) {
+          rows.push(el("tr", {}, [el("td", { text: k ? k.n : "—" }), el("td", { text: s.n + " (" + s.p + ")" }),
+            el("td", { text: k ? tr(k.p) : tr(s.u) }), el("td", { text: k ? duration(k.d) : "—" })]));
+        });
+      });
+      var note = gpc && C.g === "reject_marketing" && c.k === "marketing" ? el("p", { class: "note", text: t("gpc_note") }) : null;
+      body.appendChild(el("div", { class: "cat" }, [
+        el("div", { class: "head" }, [el("h3", { id: "cs-n-" + c.k, text: tr(c.n) }), sw]),
+        el("p", { id: "cs-x-" + c.k, text: tr(c.d) }),
+        note,
+        rows.length ? el("details", {}, [el("summary", { text: t("details") }), el("div", { class: "scroll" }, [el("table", {}, [
+          el("thead", {}, [el("tr", {}, ["cookie", "provider", "purpose", "duration"].map(function (h) { return el("th", { scope: "col", text: t(h) }); }))]),
+          el("tbody", {}, rows)])])]) : null
+      ]));
+    });
+    var save = el("button", { type: "button", class: "btn", "data-action": "save", text: t("save"), onclick: function () {
+      var want = {};
+      for (var k in switches) want[k] = switches[k].getAttribute("aria-checked") === "true";
+      choose("custom", want, "settings");
+      closeDialog();
+    } });
+    var receipt = state ? el("p", { class: "id" }, [
+      el("span", { text: t("consent_id") + ": " }), el("code", { text: state.i }), D.createTextNode(" "),
+      el("button", { type: "button", class: "link", text: t("receipt"), onclick: function () { download(); } })
+    ]) : null;
+    dialog = el("dialog", { class: "dialog", "aria-labelledby": "cs-st", lang: lang, oncancel: function (e) { e.preventDefault(); closeDialog(); },
+      onkeydown: function (e) { if (e.key === "Tab") trap(e); } }, [
+      el("div", { class: "top" }, [
+        el("h2", { id: "cs-st", text: t("settings_title") }),
+        el("button", { type: "button", class: "x", "aria-label": t("close"), text: "×", onclick: function () { closeDialog(); } })
+      ]),
+      body, receipt, links(), buttons(save)
+    ]);
+    root.appendChild(dialog);
+    dialog.showModal();
+    (focusFirst ? dialog.querySelector(".sw:not([aria-disabled])") || dialog.querySelector("button") : dialog.querySelector("button")).focus();
+  }
+  function trap(e) {
+    var f = [].slice.call(dialog.querySelectorAll("button, a[href], summary")), first = f[0], last = f[f.length - 1],
+      active = root.activeElement;
+    if (e.shiftKey && active === first) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && active === last) { e.preventDefault(); first.focus(); }
+  }
+  function closeDialog() {
+    if (!dialog) return;
+    dialog.close(); dialog.remove(); dialog = null;
+    if (banner) banner.focus({ preventScroll: true });
+    else if (opener && opener.focus && D.contains(opener)) opener.focus();
+    else if (fab) fab.focus();
+  }
+  function download() {
+    fetch(api + "/api/v1/consent/" + state.i, { headers: { Authorization: "Bearer " + state.t }, credentials: "omit" })
+      .then(function (r) { if (!r.ok) throw new Error("status " + r.status); return r.blob(); })
+      .then(function (b) {
+        var a = el("a", { href: URL.createObjectURL(b), download: "consent-" + state.i + ".json" });
+        root.appendChild(a); a.click(); a.remove();
+      }).catch(function (e) { warn("could not fetch the receipt", e); });
+  }
+
+  /* ---- the public API, with the pre-load queue */
+  var pub = {
+    get: function () { return state ? { id: state.i, categories: JSON.parse(JSON.stringify(state.c)), policyVersion: state.v, updatedAt: state.u } : null; },
+    has: function (k) { return !!state && state.c[k] === true; },
+    show: function () { show(true); },
+    acceptAll: function () { choose("accept_all", {}, "api"); },
+    rejectAll: function () { choose("reject_all", {}, "api"); },
+    set: function (wanted) {
+      var want = {};
+      keys().forEach(function (k) { want[k] = wanted && k in wanted ? !!wanted[k] : !!(state && state.c[k]); });
+      choose("custom", want, "api");
+    },
+    on: function (name, fn) { if (name === "change" && typeof fn === "function") listeners.push(fn); else warn("on(): only 'change' with a function"); },
+    push: function (item) {
+      if (typeof item === "function") item(pub);
+      else if (item && typeof pub[item[0]] === "function") pub[item[0]].apply(pub, [].slice.call(item, 1));
+      else warn("unknown queued call", item);
+    }
+  };
+  for (var m in pub) pub[m] = safe(pub[m]);
+
+  safe(function () {
+    var pending = W.ConsentServer;
+    W.ConsentServer = pub;
+    if (!C || !C.k) return warn("no site configuration: nothing to do");
+    lang = pickLang();
+    state = load();
+    consentMode("default");
+    if (state) consentMode("update");
+    if (Array.isArray(pending)) pending.forEach(pub.push);
+    var start = safe(function () {
+      gate(D.documentElement);
+      new MutationObserver(safe(function (ms) {
+        ms.forEach(function (mr) { [].forEach.call(mr.addedNodes, gate); });
+      })).observe(D.documentElement, { childList: true, subtree: true });
+      D.addEventListener("click", safe(function (e) {
+        var opener = e.target.closest && e.target.closest("[data-consent-open]");
+        if (opener) { e.preventDefault(); show(true); }
+      }));
+      mount();
+      if (!state && gpc && C.g === "reject_all") choose("reject_all", {}, "gpc");
+      else if (!state) showBanner(true);
+      flush();
+    });
+    if (D.body) start(); else D.addEventListener("DOMContentLoaded", start);
+  })();
+})(window, document, __CONFIG__);
