@@ -13,13 +13,14 @@ from .cli import register_commands
 from .config import check_production, load_settings
 from .consent.routes import bp as consent_bp
 from .core.routes import bp as core_bp
+from .edge import EdgePrivacy, apply_security_headers
 from .embed.routes import api as declaration_api
 from .embed.routes import bp as embed_bp
-from .edge import EdgePrivacy, apply_security_headers
 from .errors import register_error_handlers
 from .extensions import db, limiter, migrate
 from .logs import protect_logger
 from .paths import source_directory
+
 
 def migrations_directory() -> str:
     return str(source_directory("migrations"))

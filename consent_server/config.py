@@ -18,15 +18,6 @@ def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def _bool(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off", ""}:
-        return False
-    raise ValueError(f"not a boolean: {value!r}")
-
-
 def _positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -72,7 +63,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "SECRET_KEY_FALLBACKS",
-        [],
+        (),
         _csv,
         "Comma-separated old secret keys: tokens signed with them stay valid (key rotation).",
     ),

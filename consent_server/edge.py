@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -86,6 +87,13 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
 def _check_strings(value: Any, path: str = "") -> None:
     if isinstance(value, str):
         _check_text(value, path)
@@ -120,7 +128,7 @@ def parse_text(raw: bytes, max_depth: int = API_MAX_DEPTH) -> dict[str, Any]:
     if _too_deep(text, max_depth):
         raise MalformedBody(f"The body nests deeper than {max_depth} levels.", code="too_deep")
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except ValueError as exc:  # JSONDecodeError, NaN/Infinity, integers with too many digits
         raise MalformedBody(f"The body is not valid JSON: {str(exc)[:120]}") from None
     if not isinstance(value, dict):

@@ -51,7 +51,12 @@ class AddressScrubber(logging.Filter):
     """Rewrite a record's message so that no full IP address is written, whoever logged it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            # Arguments that do not fit the format: logging would print them raw, so merge them here.
+            message = f"{record.msg} {record.args!r}"
+            record.msg, record.args = message, None
         scrubbed = scrub_addresses(message)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)

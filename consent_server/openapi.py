@@ -67,6 +67,54 @@ RECEIPT = {
         },
     },
 }
+COOKIE = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "description": "A name, or a pattern with * such as _ga_*"},
+        "domain": {"type": ["string", "null"]},
+        "storage": {"enum": ["cookie", "local_storage", "session_storage"]},
+        "duration_days": {"type": "integer", "description": "0 means until the browser closes"},
+        "purpose": {"type": "string"},
+    },
+}
+DECLARATION = {
+    "type": "object",
+    "properties": {
+        "site": {"type": "string"},
+        "name": {"type": "string"},
+        "language": {"enum": ["nl", "en"]},
+        "policy_version": {"type": "integer"},
+        "updated_at": {"type": "string", "format": "date"},
+        "privacy_url": {"type": ["string", "null"]},
+        "consent_lifetime_months": {"type": "integer"},
+        "title": {"type": "string"},
+        "categories": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "key": {"type": "string"},
+                    "name": {"type": "string"},
+                    "description": {"type": "string"},
+                    "always_on": {"type": "boolean"},
+                    "services": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "provider": {"type": "string"},
+                                "privacy_url": {"type": ["string", "null"]},
+                                "purpose": {"type": "string"},
+                                "cookies": {"type": "array", "items": COOKIE},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
 BEARER: list[dict[str, list[str]]] = [{"consentToken": []}]
 CONSENT_ID = {
     "name": "consent_id",
@@ -139,6 +187,20 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Withdraw consent and erase the analytics linked to this visitor",
                     "security": BEARER,
                     "responses": {"204": {"description": "Withdrawn"}, **_errors(401, 403, 404, 429)},
+                },
+                "options": {
+                    "summary": "CORS preflight (registered origins only)",
+                    "responses": {"204": {"description": "Allowed"}, **_errors(403)},
+                },
+            },
+            "/api/v1/sites/{key}/declaration": {
+                "parameters": [
+                    {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "lang", "in": "query", "schema": {"enum": ["nl", "en"]}},
+                ],
+                "get": {
+                    "summary": "The site's cookie declaration (cookieverklaring) in one language",
+                    "responses": {"200": _json(DECLARATION, "Declaration"), **_errors(404)},
                 },
                 "options": {
                     "summary": "CORS preflight (registered origins only)",

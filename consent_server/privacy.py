@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -13,6 +14,8 @@ IPV4_PREFIX = 24
 IPV6_PREFIX = 48
 MAX_URL_LENGTH = 2048
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Letters, digits, dots, hyphens (and IPv6 literals); anything else is no host a browser would visit.
+_HOST = re.compile(r"^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|[0-9a-f:.]+)$")
 
 
 def _strip_port_and_brackets(value: str) -> str:
@@ -58,6 +61,8 @@ def clean_url(value: str | None) -> str | None:
     if parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
         return None
     host = parts.hostname.lower()
+    if not _HOST.match(host):
+        return None
     if ":" in host:
         host = f"[{host}]"
     if port is not None and port != DEFAULT_PORTS[parts.scheme.lower()]:

@@ -27,4 +27,7 @@ def parse_iso(value: str) -> datetime:
 
 
 def isoformat(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z; a naive moment is taken as UTC, as parse_iso does."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

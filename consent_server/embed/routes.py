@@ -49,7 +49,11 @@ def declaration_page(key: str) -> str:
     if lang not in site.languages:
         lang = request.accept_languages.best_match(site.languages) or site.default_language
     return render_template(
-        "declaration.html", doc=declaration(site, lang), lang=lang, languages=site.languages, duration=duration_text
+        "declaration.html",
+        doc=declaration(site, lang),
+        lang=lang,
+        languages=site.languages,
+        duration=duration_text,
     )
 
 

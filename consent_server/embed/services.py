@@ -42,6 +42,9 @@ WIDGET_TEXTS: dict[str, dict[str, str]] = {
         "placeholder_title": "Geblokkeerde inhoud",
         "placeholder": "Deze inhoud is geblokkeerd omdat u geen toestemming hebt gegeven voor: {category}.",
         "allow": "{category} toestaan",
+        "always_on": "altijd aan",
+        "your_choice": "Uw keuze",
+        "no_choice": "U hebt nog geen keuze gemaakt.",
         "gpc_note": "Uw browser vraagt websites om u niet te volgen (Global Privacy Control). Daarom staat "
         "dit uit; u kunt het zelf aanzetten.",
     },
@@ -63,6 +66,9 @@ WIDGET_TEXTS: dict[str, dict[str, str]] = {
         "placeholder_title": "Blocked content",
         "placeholder": "This content is blocked because you have not allowed: {category}.",
         "allow": "Allow {category}",
+        "always_on": "always on",
+        "your_choice": "Your choice",
+        "no_choice": "You have not made a choice yet.",
         "gpc_note": "Your browser asks websites not to track you (Global Privacy Control), so this is off; "
         "you may switch it on yourself.",
     },
@@ -92,8 +98,9 @@ def theme_css(theme: dict[str, Any]) -> str:
     """The site's theme as custom properties on the widget's shadow host."""
     background, text = theme.get("background", "#ffffff"), theme.get("text", "#1b1b1b")
     button = theme.get("accept_button") or {}
-    accent, on_accent = button.get("background", theme.get("accent", "#154273")), button.get(
-        "text", theme.get("accent_text", "#ffffff")
+    accent, on_accent = (
+        button.get("background", theme.get("accent", "#154273")),
+        button.get("text", theme.get("accent_text", "#ffffff")),
     )
     link = accent if contrast_ratio(accent, background) >= 4.5 else text
     return (

@@ -30,7 +30,8 @@ DomainName = Annotated[
         strip_whitespace=True,
         to_lower=True,
         max_length=253,
-        pattern=r"^\.?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+        # Upper case allowed: pydantic matches the pattern before it applies to_lower.
+        pattern=r"^\.?([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$",
     ),
 ]
 
@@ -317,6 +318,8 @@ def check_rules(doc: SiteDoc) -> list[tuple[str, str]]:
 
     if doc.cookie_domain:
         bare = doc.cookie_domain.lstrip(".")
+        if "." not in bare:
+            refuse("cookie_domain", "cookie domain", f"{doc.cookie_domain!r} is a top-level domain")
         hosts = [urlsplit(origin).hostname or "" for origin in doc.origins]
         if not any(host == bare or host.endswith("." + bare) for host in hosts):
             refuse(

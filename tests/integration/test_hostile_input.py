@@ -86,7 +86,7 @@ CORPUS: list[tuple[str, bytes, str, dict[str, str], int]] = [
         raw(VALID.replace('"policy_version": 1', '"policy_version": 1e400')),
         "application/json",
         {},
-        422,
+        400,
     ),
     ("float-version", body(policy_version=1.5), "application/json", {}, 422),
     ("string-version", body(policy_version="1"), "application/json", {}, 422),

@@ -224,7 +224,15 @@
   function apply() {
     consentMode("update");
     gate(D.documentElement);
+    declarations();
     if (fab) fab.hidden = !state;
+  }
+  function declarations() {
+    [].forEach.call(D.querySelectorAll("[data-consent-declaration]"), safe(function (n) {
+      declare(n);
+      n._cs.querySelector(".state").textContent = state ? t("your_choice") + ": " + C.c.filter(function (c) { return state.c[c.k]; })
+        .map(function (c) { return tr(c.n); }).join(", ") : t("no_choice");
+    }));
   }
   function emit() {
     var s = pub.get();
@@ -284,6 +292,32 @@
     var n = y ? Math.round(days / 365) : m ? Math.round(days / 30.44) : days;
     return n + " " + t(y ? (n > 1 ? "years" : "year") : m ? (n > 1 ? "months" : "month") : (n > 1 ? "days" : "day"));
   }
+  function table(c) {
+    var rows = [];
+    c.s.forEach(function (s) {
+      (s.c.length ? s.c : [null]).forEach(function (k) {
+        rows.push(el("tr", {}, [el("td", { text: k ? k.n : s.n }), el("td", { text: s.n + " (" + s.p + ")" }),
+          el("td", { text: k ? tr(k.p) : tr(s.u) }), el("td", { text: k ? duration(k.d) : "–" })]));
+      });
+    });
+    return el("div", { class: "scroll" }, [el("table", {}, [
+      el("thead", {}, [el("tr", {}, ["cookie", "provider", "purpose", "duration"].map(function (h) { return el("th", { scope: "col", text: t(h) }); }))]),
+      el("tbody", {}, rows)])]);
+  }
+  function declare(node) {
+    // The cookie declaration, rendered from the configuration already here: no extra request.
+    if (node._cs) return;
+    node.setAttribute("data-cs", "");
+    var sr = node._cs = node.attachShadow({ mode: "open" }), box = el("div", { class: "decl", lang: lang });
+    style(sr);
+    C.c.forEach(function (c) {
+      box.appendChild(el("section", {}, [el("h3", { text: tr(c.n) + (c.k === NEC ? " (" + t("always_on") + ")" : "") }),
+        el("p", { text: tr(c.d) }), c.s.length ? table(c) : null]));
+    });
+    box.appendChild(el("p", { class: "state", "aria-live": "polite" }));
+    box.appendChild(el("button", { type: "button", class: "btn", text: t("settings_title"), onclick: function () { show(true); } }));
+    sr.appendChild(box);
+  }
   function show(focusFirst) {
     mount();
     if (dialog) return;
@@ -296,21 +330,12 @@
           if (!locked) sw.setAttribute("aria-checked", String(sw.getAttribute("aria-checked") !== "true"));
         } });
       switches[c.k] = sw;
-      var rows = [];
-      c.s.forEach(function (s) {
-        (s.c.length ? s.c : [null]).forEach(function (k) {
-          rows.push(el("tr", {}, [el("td", { text: k ? k.n : "—" }), el("td", { text: s.n + " (" + s.p + ")" }),
-            el("td", { text: k ? tr(k.p) : tr(s.u) }), el("td", { text: k ? duration(k.d) : "—" })]));
-        });
-      });
       var note = gpc && C.g === "reject_marketing" && c.k === "marketing" ? el("p", { class: "note", text: t("gpc_note") }) : null;
       body.appendChild(el("div", { class: "cat" }, [
         el("div", { class: "head" }, [el("h3", { id: "cs-n-" + c.k, text: tr(c.n) }), sw]),
         el("p", { id: "cs-x-" + c.k, text: tr(c.d) }),
         note,
-        rows.length ? el("details", {}, [el("summary", { text: t("details") }), el("div", { class: "scroll" }, [el("table", {}, [
-          el("thead", {}, [el("tr", {}, ["cookie", "provider", "purpose", "duration"].map(function (h) { return el("th", { scope: "col", text: t(h) }); }))]),
-          el("tbody", {}, rows)])])]) : null
+        c.s.length ? el("details", {}, [el("summary", { text: t("details") }), table(c)]) : null
       ]));
     });
     var save = el("button", { type: "button", class: "btn", "data-action": "save", text: t("save"), onclick: function () {
@@ -389,8 +414,10 @@
     if (Array.isArray(pending)) pending.forEach(pub.push);
     var start = safe(function () {
       gate(D.documentElement);
+      declarations();
       new MutationObserver(safe(function (ms) {
         ms.forEach(function (mr) { [].forEach.call(mr.addedNodes, gate); });
+        if (D.querySelector("[data-consent-declaration]:not([data-cs])")) declarations();
       })).observe(D.documentElement, { childList: true, subtree: true });
       D.addEventListener("click", safe(function (e) {
         var opener = e.target.closest && e.target.closest("[data-consent-open]");
