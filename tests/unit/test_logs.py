@@ -11,6 +11,7 @@ from types import TracebackType
 import pytest
 
 from consent_server.logs import LOG_FORMAT, AddressScrubber, scrub_addresses
+from consent_server.privacy import truncate_ip
 
 
 @pytest.mark.parametrize(
@@ -178,3 +179,11 @@ def test_scrubber_merges_arguments_that_do_not_fit_the_format_and_truncates_them
     assert AddressScrubber().filter(record) is True
     assert "203.0.113.77" not in record.getMessage()
     assert "203.0.113.0" in record.getMessage()
+
+
+@pytest.mark.parametrize("peer", ["203.0.113.77", "2001:db8:abcd:12:1:2:3:4"], ids=["ipv4", "ipv6"])
+def test_gunicorns_invalid_request_line_names_only_the_network(peer: str) -> None:
+    # gunicorn/workers/base.py logs the TCP peer of a malformed request in exactly this shape.
+    line = scrub_addresses(f"Invalid request from ip={peer}: Invalid HTTP request line: 'NOT HTTP'")
+    assert peer not in line
+    assert line.startswith(f"Invalid request from ip={truncate_ip(peer)}:")

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (not timed tests); `serverkit` is shared with the process tests."""

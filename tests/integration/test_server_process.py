@@ -1,0 +1,140 @@
+"""A real `consent-server serve` process (gunicorn, two workers) on a fresh SQLite or PostgreSQL database.
+
+A 201 for a consent is a promise that the proof is durable: a SIGKILL right after it must not undo it.
+The visitor's address must not survive the edge: not in any table, not in any log line.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import pytest
+
+from bench.serverkit import (
+    BACKENDS,
+    CONSENT_PATH,
+    JSON_HEADERS,
+    Database,
+    ServerProcess,
+    fresh_database,
+    measure_durability,
+    postgres_unavailable,
+    running_server,
+)
+
+pytestmark = pytest.mark.slow
+
+CLIENT_V4 = "203.0.113.77"
+CLIENT_V6 = "2001:db8:abcd:12:1:2:3:4"
+# Written by the client in front of the proxy's own entry: never trusted, so never kept either.
+SPOOFED = "198.51.100.23"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql" and (reason := postgres_unavailable()):
+        pytest.skip(reason)
+    return str(request.param)
+
+
+def textual_forms(address: str) -> set[str]:
+    """The ways an address can be written down, all lower case (the search is case-insensitive)."""
+    ip = ipaddress.ip_address(address)
+    forms = {ip.compressed, ip.exploded, str(int(ip)), ip.packed.hex()}
+    if isinstance(ip, ipaddress.IPv4Address):
+        mapped = ipaddress.IPv6Address(f"::ffff:{ip}")
+        forms |= {f"::ffff:{ip}", mapped.compressed, mapped.exploded}
+    else:
+        groups = ip.exploded.split(":")
+        forms |= {
+            ":".join(f"{int(group, 16):x}" for group in groups[:4]) + ":",  # the /64 a careless cut keeps
+            ":".join(groups[:4]),
+            ":" + ":".join(f"{int(group, 16):x}" for group in groups[4:]),  # the interface identifier
+        }
+    return {form.lower() for form in forms}
+
+
+def leaks(haystack: str, *addresses: str) -> list[str]:
+    lowered = haystack.lower()
+    return sorted(form for address in addresses for form in textual_forms(address) if form in lowered)
+
+
+def ip_networks(database: Database) -> set[str]:
+    return {row[0] for row in database.query("SELECT ip_network FROM consent_records")}
+
+
+def test_sigkill_loses_no_acknowledged_consent(backend: str, tmp_path: Path) -> None:
+    report = measure_durability(backend, tmp_path, seconds=4, threads=6, kill_after=600)
+    print(f"\n{report.summary()}")
+    assert len(report.tally.acknowledged) >= 50, "too few acknowledged consents for the check to mean much"
+    assert report.tally.cut_off > 0, "the SIGKILL should land while requests are in flight"
+    assert report.lost == [], f"{len(report.lost)} consents were answered 201 but are not stored"
+
+
+def send_traffic_through_proxy(server: ServerProcess) -> tuple[dict[str, int], list[int], list[bytes]]:
+    """Good and bad requests as a reverse proxy forwards them, with the client in X-Forwarded-For."""
+    v4 = {"X-Forwarded-For": CLIENT_V4}
+    v6 = {"X-Forwarded-For": CLIENT_V6}
+    statuses = {
+        "consent v4": server.post_consent(v4).status,
+        "consent v4 after a spoofed entry": server.post_consent(
+            {"X-Forwarded-For": f"{SPOOFED}, {CLIENT_V4}"}
+        ).status,
+        "unknown path": server.request("GET", "/api/v1/nope", headers=v4).status,
+        "unknown category": server.post_consent(v4, categories={"tracking": True}).status,
+        "malformed json": server.request("POST", CONSENT_PATH, b'{"site": ', {**JSON_HEADERS, **v4}).status,
+        "preflight from an unregistered origin": server.request(
+            "OPTIONS",
+            CONSENT_PATH,
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST", **v6},
+        ).status,
+    }
+    consent = server.post_consent(v6, action="accept_all")
+    statuses["consent v6"] = consent.status
+    if consent.status == 201:
+        body = consent.json()
+        auth = {"Authorization": f"Bearer {body['token']}", "Origin": JSON_HEADERS["Origin"], **v6}
+        path = f"{CONSENT_PATH}/{body['consent_id']}"
+        statuses["receipt v6"] = server.request("GET", path, headers=auth).status
+        statuses["withdrawal v6"] = server.request("DELETE", path, headers=auth).status
+    # Each worker counts on its own and the window is fixed: 50 writes still break 10/minute somewhere.
+    flood = [server.post_consent(v4).status for _ in range(50)]
+    # gunicorn quotes a header line it cannot parse in its error log.
+    raw = [
+        server.send_raw(f"GET /healthz HTTP/1.1\r\nHost: x\r\n{header}\r\n\r\n".encode())
+        for header in (f"X-Forwarded-For {CLIENT_V4}", f":{CLIENT_V6}")
+    ]
+    return statuses, flood, raw
+
+
+def test_client_ip_reaches_no_database_and_no_log(backend: str, tmp_path: Path) -> None:
+    settings = {"TRUSTED_PROXIES": "1", "RATELIMIT_CONSENT": "10/minute"}
+    with fresh_database(backend, tmp_path) as database:
+        with running_server(database, tmp_path, settings) as server:
+            statuses, flood, raw = send_traffic_through_proxy(server)
+            exit_code = server.stop()
+        stored = database.everything_stored()  # before anything else opens the database
+        networks = ip_networks(database)
+    logs = server.log_text()
+
+    assert statuses == {
+        "consent v4": 201,
+        "consent v4 after a spoofed entry": 201,
+        "unknown path": 404,
+        "unknown category": 422,
+        "malformed json": 400,
+        "preflight from an unregistered origin": 403,
+        "consent v6": 201,
+        "receipt v6": 200,
+        "withdrawal v6": 204,
+    }
+    assert 429 in flood and 201 in flood
+    assert all(answer.startswith(b"HTTP/1.1 400") for answer in raw)
+    assert exit_code == 0
+    # Proof that the test looks where the data is: the truncated networks are there, and so is the log.
+    assert {"203.0.113.0", "2001:db8:abcd::"} <= networks
+    assert "203.0.113.0" in stored and "2001:db8:abcd::" in stored
+    assert '"POST /api/v1/consent" 201' in logs
+    assert leaks(logs, CLIENT_V4, CLIENT_V6, SPOOFED) == []
+    assert leaks(stored, CLIENT_V4, CLIENT_V6, SPOOFED) == []
