@@ -138,3 +138,29 @@ def test_client_ip_reaches_no_database_and_no_log(backend: str, tmp_path: Path) 
     assert '"POST /api/v1/consent" 201' in logs
     assert leaks(logs, CLIENT_V4, CLIENT_V6, SPOOFED) == []
     assert leaks(stored, CLIENT_V4, CLIENT_V6, SPOOFED) == []
+
+
+def redis_unavailable(url: str = "redis://127.0.0.1:6379/13") -> str | None:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.flushdb()  # database 13 belongs to this test
+    except redis.RedisError as exc:
+        return f"no Redis answers at {url}: {exc}"
+    return None
+
+
+def test_rate_limit_holds_across_workers_with_redis_storage(tmp_path: Path) -> None:
+    reason = redis_unavailable()
+    if reason:
+        pytest.skip(reason)
+    settings = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/13", "RATELIMIT_CONSENT": "5/minute"}
+    with (
+        fresh_database("sqlite", tmp_path) as database,
+        running_server(database, tmp_path, settings, workers=4) as server,
+    ):
+        # Every request opens its own connection, so the four workers share them out between them.
+        statuses = [server.post_consent().status for _ in range(12)]
+    assert statuses.count(201) == 5, statuses
+    assert statuses.count(429) == 7, statuses
