@@ -329,8 +329,6 @@ def test_parse_user_agent_never_keeps_the_raw_string(agent: str) -> None:
     assert not any("Mozilla" in value or "AppleWebKit" in value for value in kept)
 
 
-@pytest.mark.parametrize(
-    "url", ["https://exa mple.nl/a", "https://münchen.de/"]
-)
+@pytest.mark.parametrize("url", ["https://exa mple.nl/a", "https://münchen.de/"])
 def test_clean_url_refuses_hosts_a_browser_would_not_send(url: str) -> None:
     assert clean_url(url) is None

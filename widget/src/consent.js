@@ -72,8 +72,10 @@
   }
 
   /* ---- recording: applied at once, sent in order, retried with backoff until the server answers */
-  var sending = false, backoff = 2e3;
-  function queue() { try { return JSON.parse(ls("get", QUEUE) || "[]"); } catch (e) { return []; } }
+  var sending = false, backoff = 2e3, memory = [];
+  // localStorage keeps the queue across reloads; where it is blocked, the page's memory still holds it.
+  function queue() { try { return JSON.parse(ls("get", QUEUE)) || memory; } catch (e) { return memory; } }
+  function setQueue(q) { memory = q; ls("set", QUEUE, JSON.stringify(q)); }
   function flush() {
     var q = queue();
     if (sending || !q.length) return;
@@ -88,7 +90,7 @@
     }).then(function (res) {
       sending = false;
       if (res.s >= 500 || res.s === 429) throw new Error("status " + res.s);
-      ls("set", QUEUE, JSON.stringify(queue().slice(1)));
+      setQueue(queue().slice(1));
       backoff = 2e3;
       if (res.s === 201 && state && res.j.consent_id === state.i) {
         state.t = res.j.token; state.e = Date.parse(res.j.expires_at); save(state);
@@ -127,7 +129,7 @@
     var q = queue();
     q.push({ site: C.k, consent_id: state.i, categories: cats, policy_version: C.v, action: action,
       method: method || "banner", language: lang, url: W.location.href.split("#")[0] });
-    ls("set", QUEUE, JSON.stringify(q.slice(-20)));
+    setQueue(q.slice(-20));
     flush();
     keys().forEach(function (k) { if (before[k] && !cats[k]) forget(k); });
     apply();
@@ -139,6 +141,18 @@
   /* ---- effects of a choice: gated scripts and iframes, Consent Mode, cookie deletion, events */
   function granted(attr) {
     return !!state && String(attr).split(/\s+/).every(function (k) { return !k || state.c[k] === true; });
+  }
+  var pending = [], loading = false;
+  function runNext() {
+    // One at a time, so inline and external gated scripts run in document order.
+    var job = pending.shift();
+    if (!job) { loading = false; return; }
+    loading = true;
+    var fresh = job[1], wait = fresh.src && !fresh.async;
+    if (!job[0].parentNode) return runNext(); // removed by the page meanwhile
+    if (wait) fresh.onload = fresh.onerror = runNext;
+    job[0].parentNode.replaceChild(fresh, job[0]);
+    if (!wait) runNext();
   }
   function gate(node) {
     if (node.nodeType !== 1) return;
@@ -157,13 +171,22 @@
         s.async = e.hasAttribute("async");
         s.text = e.text;
         s.setAttribute("data-consent-ran", cat);
-        e.parentNode.replaceChild(s, e);
+        e.type = "text/x-consent-queued"; // not picked up twice while it waits its turn
+        pending.push([e, s]);
+        if (!loading) runNext();
       } else if (e.tagName === "IFRAME" && e.hasAttribute("data-src")) {
         if (granted(cat)) {
           if (e.getAttribute("src") !== e.getAttribute("data-src")) e.setAttribute("src", e.getAttribute("data-src"));
           e.hidden = false;
           if (e._csHolder) { e._csHolder.remove(); e._csHolder = null; }
         } else if (!e._csHolder) {
+          if (e.hasAttribute("src")) {
+            // A withdrawn frame must stop running, not just hide: put a fresh copy without src in its place.
+            var copy = e.cloneNode(true);
+            copy.removeAttribute("src");
+            e.parentNode.replaceChild(copy, e);
+            e = copy;
+          }
           e.hidden = true;
           e._csHolder = placeholder(cat);
           e.parentNode.insertBefore(e._csHolder, e);
@@ -194,7 +217,7 @@
   function consentMode(kind) {
     if (!C.m) return;
     var v = { security_storage: "granted" };
-    for (var k in MODE) MODE[k].forEach(function (m) { v[m] = state && state.c[k] ? "granted" : "denied"; });
+    for (var k in MODE) MODE[k].forEach(function (m) { v[m] = kind !== "default" && state && state.c[k] ? "granted" : "denied"; });
     if (kind === "default") v.wait_for_update = 500;
     gtag("consent", kind, v);
   }
@@ -283,7 +306,8 @@
       buttons()
     ]);
     root.appendChild(banner);
-    if (focus) banner.focus({ preventScroll: true });
+    // Focus after the first paint: focusing now would force a layout of the whole page inside our script.
+    if (focus) requestAnimationFrame(function () { setTimeout(function () { if (banner) banner.focus({ preventScroll: true }); }); });
   }
   function hideBanner() { if (banner) { banner.remove(); banner = null; } }
   function duration(days) {
@@ -321,7 +345,7 @@
   function show(focusFirst) {
     mount();
     if (dialog) return;
-    opener = D.activeElement;
+    opener = D.activeElement === (root && root.host) ? root.activeElement : D.activeElement;
     var switches = {}, body = el("div", { class: "cats" });
     C.c.forEach(function (c) {
       var on = c.k === NEC || (state ? !!state.c[c.k] : false), locked = c.k === NEC;
@@ -369,9 +393,9 @@
   function closeDialog() {
     if (!dialog) return;
     dialog.close(); dialog.remove(); dialog = null;
-    if (banner) banner.focus({ preventScroll: true });
-    else if (opener && opener.focus && D.contains(opener)) opener.focus();
-    else if (fab) fab.focus();
+    if (opener && opener.isConnected && opener.focus) opener.focus();
+    else if (banner) banner.focus({ preventScroll: true });
+    else if (fab && !fab.hidden) fab.focus();
   }
   function download() {
     fetch(api + "/api/v1/consent/" + state.i, { headers: { Authorization: "Bearer " + state.t }, credentials: "omit" })
@@ -394,6 +418,7 @@
       keys().forEach(function (k) { want[k] = wanted && k in wanted ? !!wanted[k] : !!(state && state.c[k]); });
       choose("custom", want, "api");
     },
+    track: function () { warn("track(): this consent server does not collect analytics yet; nothing was sent"); },
     on: function (name, fn) { if (name === "change" && typeof fn === "function") listeners.push(fn); else warn("on(): only 'change' with a function"); },
     push: function (item) {
       if (typeof item === "function") item(pub);
