@@ -227,7 +227,7 @@
     var names = (D.cookie ? D.cookie.split("; ") : []).map(function (p) { return p.split("=")[0]; });
     pats.forEach(function (c) {
       var re = new RegExp("^" + c.n.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*") + "$");
-      if (c.s === "local_storage" || c.s === "session_storage") {
+      if (c.s) { // local_storage or session_storage; plain cookies carry no storage key
         var store = c.s === "local_storage" ? W.localStorage : W.sessionStorage;
         try { Object.keys(store).forEach(function (n) { if (re.test(n)) store.removeItem(n); }); } catch (e) { /* blocked */ }
         return;
@@ -269,7 +269,7 @@
     try {
       if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(C.css); }
       sr.adoptedStyleSheets = [sheet];
-    } catch (e) { sr.appendChild(el("style", { text: C.css })); } // browsers without constructable sheets
+    } catch (e) { warn("this browser cannot style the banner (no constructable stylesheets)", e); }
   }
   function mount() {
     if (root) return;
@@ -310,18 +310,12 @@
     if (focus) requestAnimationFrame(function () { setTimeout(function () { if (banner) banner.focus({ preventScroll: true }); }); });
   }
   function hideBanner() { if (banner) { banner.remove(); banner = null; } }
-  function duration(days) {
-    if (!days) return t("session") || "session";
-    var y = days >= 365 && days % 365 < 31, m = days >= 28 && !y;
-    var n = y ? Math.round(days / 365) : m ? Math.round(days / 30.44) : days;
-    return n + " " + t(y ? (n > 1 ? "years" : "year") : m ? (n > 1 ? "months" : "month") : (n > 1 ? "days" : "day"));
-  }
   function table(c) {
     var rows = [];
     c.s.forEach(function (s) {
       (s.c.length ? s.c : [null]).forEach(function (k) {
         rows.push(el("tr", {}, [el("td", { text: k ? k.n : s.n }), el("td", { text: s.n + " (" + s.p + ")" }),
-          el("td", { text: k ? tr(k.p) : tr(s.u) }), el("td", { text: k ? duration(k.d) : "–" })]));
+          el("td", { text: k ? tr(k.p) : tr(s.u) }), el("td", { text: k ? tr(k.d) : "–" })]));
       });
     });
     return el("div", { class: "scroll" }, [el("table", {}, [
