@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -41,20 +42,29 @@ def _postgres_reason() -> str | None:
         return f"no PostgreSQL answers at {POSTGRES_ADMIN_URL}: {str(exc).strip()[:120]}"
 
 
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """Create a new PostgreSQL database, yield its URL, and drop it afterwards."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = POSTGRES_ADMIN_URL.replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def postgresql_url() -> Iterator[str]:
     reason = _postgres_reason()
     if reason:
         pytest.skip(reason)
-    import psycopg
-
-    name = f"consent_test_{uuid.uuid4().hex[:10]}"
-    admin = POSTGRES_ADMIN_URL.replace("+psycopg", "")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database("consent_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

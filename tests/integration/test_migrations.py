@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +13,7 @@ from sqlalchemy import inspect
 
 from consent_server import create_app
 from consent_server.extensions import db
-from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, app_settings
+from tests.conftest import BACKENDS, app_settings, fresh_postgres_database
 
 
 @pytest.fixture(params=BACKENDS)
@@ -23,15 +22,8 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterato
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
         return
     request.getfixturevalue("postgresql_url")  # skips with the reason when no PostgreSQL answers
-    import psycopg
-
-    name = f"consent_migrations_{uuid.uuid4().hex[:8]}"
-    admin = POSTGRES_ADMIN_URL.replace("+psycopg", "")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database("consent_migrations") as url:
+        yield url
 
 
 @pytest.fixture
