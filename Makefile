@@ -37,9 +37,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-## bench: figures, not pass/fail
-bench: install
+## bench: figures, not pass/fail (durability under SIGKILL; widget vs vanilla-cookieconsent, which needs npm)
+bench: install chromium
 	$(BIN)/python bench/durability.py
+	$(BIN)/python bench/widget.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
