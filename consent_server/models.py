@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal, get_args
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -69,6 +73,9 @@ class Site(db.Model):  # type: ignore[name-defined]
     gpc_mode: Mapped[str] = mapped_column(String(20), default="reject_marketing")
     consent_mode: Mapped[bool] = mapped_column(Boolean, default=False)
     floating_button: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Tracker settings: count `#/route` changes as pageviews; file types whose links count as downloads.
+    hash_routing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    download_extensions: Mapped[list[str]] = mapped_column(JSON, default=list)
     privacy_url: Mapped[str | None] = mapped_column(String(2048))
     theme: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Banner and button texts per language: {"nl": {"title": ..., "accept_all": ...}, "en": {...}}
@@ -223,6 +230,90 @@ class AuditLog(db.Model):  # type: ignore[name-defined]
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AnalyticsSalt(db.Model):  # type: ignore[name-defined]
+    """A secret that keys visitor hashes for one period; destroyed after it (privacy invariant 5)."""
+
+    __tablename__ = "analytics_salts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime, unique=True)
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class AnalyticsSession(db.Model):  # type: ignore[name-defined]
+    """A visit: events of one anonymous visitor key with no gap over 30 minutes."""
+
+    __tablename__ = "analytics_sessions"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    visitor_key: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    entry_page: Mapped[str] = mapped_column(String(2048))
+    exit_page: Mapped[str] = mapped_column(String(2048))
+    pageviews: Mapped[int] = mapped_column(Integer, default=0)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    engaged_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    source: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(16))
+    referrer_host: Mapped[str | None] = mapped_column(String(253))
+    utm_source: Mapped[str | None] = mapped_column(String(200))
+    utm_medium: Mapped[str | None] = mapped_column(String(200))
+    utm_campaign: Mapped[str | None] = mapped_column(String(200))
+    utm_term: Mapped[str | None] = mapped_column(String(200))
+    utm_content: Mapped[str | None] = mapped_column(String(200))
+    browser: Mapped[str] = mapped_column(String(96))
+    os: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str] = mapped_column(String(16))
+    screen: Mapped[str | None] = mapped_column(String(8))
+    country: Mapped[str | None] = mapped_column(String(2))
+
+    __table_args__ = (
+        Index(
+            "ix_analytics_sessions_site_id_visitor_key_last_seen_at", "site_id", "visitor_key", "last_seen_at"
+        ),
+        Index("ix_analytics_sessions_site_id_started_at", "site_id", "started_at"),
+        Index("ix_analytics_sessions_started_at", "started_at"),
+    )
+
+
+class AnalyticsEvent(db.Model):  # type: ignore[name-defined]
+    """One pageview, custom event or engagement ping. No consent id, no address, no User-Agent."""
+
+    __tablename__ = "analytics_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(BigInteger)
+    visitor_key: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(12))
+    host: Mapped[str] = mapped_column(String(253))
+    page: Mapped[str] = mapped_column(String(2048))
+    name: Mapped[str | None] = mapped_column(String(120))
+    props: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    engaged_ms: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_analytics_events_site_id_occurred_at", "site_id", "occurred_at"),
+        Index("ix_analytics_events_visitor_key", "visitor_key"),
+        Index("ix_analytics_events_occurred_at", "occurred_at"),
+        CheckConstraint("kind IN ('pageview', 'event', 'engagement')", name="kind_known"),
+    )
+
+
+class BotTally(db.Model):  # type: ignore[name-defined]
+    """Bot hits per site and day, counted apart so they never reach the statistics."""
+
+    __tablename__ = "analytics_bot_tallies"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def record_audit(actor: str, action: str, target: str | None = None, **details: Any) -> AuditLog:

@@ -8,6 +8,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from consent_server.analytics.partitions import include_object
+
 config = context.config
 if config.config_file_name is not None and not logging.getLogger().handlers:
     # The CLI configures logging itself; only a bare `alembic` call takes the ini's logging section.
@@ -38,6 +40,7 @@ def run_migrations_online() -> None:
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    conf_args.setdefault("include_object", include_object)
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():

@@ -53,6 +53,31 @@ def _http_url(value: str) -> str:
     return value
 
 
+Extension = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-zA-Z0-9]{1,10}$")
+]
+DEFAULT_DOWNLOAD_EXTENSIONS = (
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "csv",
+    "txt",
+    "rtf",
+    "zip",
+    "7z",
+    "gz",
+    "epub",
+    "mp3",
+    "mp4",
+    "ics",
+)
 Origin = Annotated[str, StringConstraints(max_length=300), AfterValidator(_origin)]
 HttpUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048), AfterValidator(_http_url)]
 
@@ -140,6 +165,8 @@ class SiteDoc(Strict):
     gpc_mode: Literal["reject_all", "reject_marketing", "ignore"] = "reject_marketing"
     consent_mode: bool = False
     floating_button: bool = True
+    hash_routing: bool = False
+    download_extensions: Annotated[list[Extension], Field(max_length=40)] = list(DEFAULT_DOWNLOAD_EXTENSIONS)
     privacy_url: HttpUrl | None = None
     theme: Theme = Theme()
     texts: Annotated[dict[Language, BannerTexts], Field(min_length=1)]

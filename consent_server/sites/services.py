@@ -109,6 +109,8 @@ def apply_document(session: DBSession, site: Site, doc: SiteDoc) -> Site:
     site.gpc_mode = doc.gpc_mode
     site.consent_mode = doc.consent_mode
     site.floating_button = doc.floating_button
+    site.hash_routing = doc.hash_routing
+    site.download_extensions = list(dict.fromkeys(doc.download_extensions))
     site.privacy_url = doc.privacy_url
     site.theme = doc.theme.model_dump(exclude_none=True)
     site.texts = {lang: texts.model_dump(exclude_none=True) for lang, texts in doc.texts.items()}
@@ -167,6 +169,8 @@ def export_site(site: Site) -> dict[str, Any]:
         "gpc_mode": site.gpc_mode,
         "consent_mode": site.consent_mode,
         "floating_button": site.floating_button,
+        "hash_routing": site.hash_routing,
+        "download_extensions": list(site.download_extensions),
         "privacy_url": site.privacy_url,
         "theme": dict(site.theme),
         "texts": dict(site.texts),
