@@ -81,13 +81,9 @@ def ensure_partitions(connection: Connection, now: datetime, ahead: int = 2) -> 
         connection.execute(
             text(f"CREATE TABLE {name} (LIKE {PARENT} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
         )
-        connection.execute(
-            text(
-                f"WITH moved AS (DELETE FROM {DEFAULT} WHERE occurred_at >= :start AND occurred_at < :end "
-                f"RETURNING *) INSERT INTO {name} SELECT * FROM moved"
-            ),
-            bounds,
-        )
+        in_range = "occurred_at >= :start AND occurred_at < :end"
+        move = f"WITH moved AS (DELETE FROM {DEFAULT} WHERE {in_range} RETURNING *) INSERT INTO {name} SELECT * FROM moved"  # noqa: S608, E501
+        connection.execute(text(move), bounds)
         connection.execute(
             text(
                 f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES FROM ('{start.isoformat()}') "
