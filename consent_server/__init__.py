@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from .cli import register_commands
+from .collect.routes import bp as collect_bp
 from .config import check_production, load_settings
 from .consent.routes import bp as consent_bp
 from .core.routes import bp as core_bp
@@ -41,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(core_bp)
     app.register_blueprint(consent_bp)
+    app.register_blueprint(collect_bp)
     app.register_blueprint(embed_bp)
     app.register_blueprint(declaration_api)
 

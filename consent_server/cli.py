@@ -107,7 +107,7 @@ def retention_purge(dry_run: bool, now_text: str | None) -> None:
         now = parse_iso(now_text) if now_text else utcnow()
     except ValueError:
         raise click.BadParameter("use ISO 8601, e.g. 2026-11-25T12:00:00Z", param_hint="--now") from None
-    deleted = purge(db.session, current_app.config, now, dry_run=dry_run)
+    deleted = purge(db.session, current_app.config, now, dry_run=dry_run, between_batches=db.session.commit)
     if not dry_run:
         record_audit("cli", "retention.purge", None, now=isoformat(now), deleted=deleted)
         db.session.commit()

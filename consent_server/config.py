@@ -18,6 +18,15 @@ def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -81,6 +90,24 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "RATELIMIT_CONSENT", "120/minute", str, "Rate limit for consent writes per truncated client network."
+    ),
+    Setting(
+        "RATELIMIT_COLLECT",
+        "600/minute",
+        str,
+        "Rate limit for analytics hits per truncated client network.",
+    ),
+    Setting(
+        "SALT_PERIOD",
+        "day",
+        _choice("day", "month"),
+        "How long one salt keys visitor hashes: `day` (default) or `month`. Salts are destroyed after it.",
+    ),
+    Setting(
+        "GEOIP_DATABASE",
+        None,
+        str,
+        "Path to a MaxMind-format `.mmdb` country database; default: the offline data the package ships.",
     ),
     Setting(
         "ANALYTICS_RETENTION_MONTHS", 26, _positive_int, "Analytics events and rollups (calendar months)."

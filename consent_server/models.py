@@ -181,6 +181,8 @@ class ConsentRecord(db.Model):  # type: ignore[name-defined]
     os: Mapped[str | None] = mapped_column(String(64))
     device: Mapped[str | None] = mapped_column(String(16))
     ip_network: Mapped[str | None] = mapped_column(String(45))
+    # On a withdrawal through DELETE: how many analytics rows were erased with it, per table.
+    erased: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
     site: Mapped[Site] = relationship()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from .collect.schemas import CollectIn
 from .consent.schemas import ConsentIn
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -62,6 +63,11 @@ RECEIPT = {
                     "browser": {"type": ["string", "null"]},
                     "os": {"type": ["string", "null"]},
                     "device": {"type": ["string", "null"]},
+                    "erased": {
+                        "type": "object",
+                        "additionalProperties": {"type": "integer"},
+                        "description": "On a withdrawal through DELETE: analytics rows erased, per table",
+                    },
                 },
             },
         },
@@ -193,6 +199,30 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"204": {"description": "Allowed"}, **_errors(403)},
                 },
             },
+            "/api/v1/collect": {
+                "post": {
+                    "summary": "Record a pageview, custom event or engagement (analytics consent required)",
+                    "description": "Accepted as application/json or text/plain JSON (sendBeacon). "
+                    "The collector checks the token's signature, site, analytics grant, policy version "
+                    "and age, and the visitor's latest recorded choice. "
+                    "Bots and prefetches are answered 202 but only counted.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/CollectIn"}},
+                            "text/plain": {"schema": {"$ref": "#/components/schemas/CollectIn"}},
+                        },
+                    },
+                    "responses": {
+                        "202": {"description": "Accepted"},
+                        **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429),
+                    },
+                },
+                "options": {
+                    "summary": "CORS preflight (registered origins only)",
+                    "responses": {"204": {"description": "Allowed"}, **_errors(403)},
+                },
+            },
             "/api/v1/sites/{key}/declaration": {
                 "parameters": [
                     {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
@@ -211,6 +241,7 @@ def openapi_document() -> dict[str, Any]:
         "components": {
             "schemas": {
                 "ConsentIn": consent_in,
+                "CollectIn": CollectIn.model_json_schema(ref_template="#/components/schemas/{model}"),
                 "Error": {
                     "type": "object",
                     "required": ["error"],

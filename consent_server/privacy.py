@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -122,3 +124,9 @@ def parse_user_agent(value: str | None) -> AgentSummary:
         device=device,
         is_bot=is_bot,
     )
+
+
+def visitor_key(secret: bytes, site_key: str, consent_id: str) -> str:
+    """The anonymous key of a visitor for one salt period: a keyed hash, useless once the salt is gone."""
+    digest = hmac.new(secret, f"{site_key}\x1f{consent_id}".encode(), hashlib.sha256).hexdigest()
+    return digest[:32]

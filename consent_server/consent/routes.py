@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from ..collect.services import erase_visitor
 from ..cors import install_cors, require_origin
 from ..edge import json_body
 from ..errors import Unauthorized
@@ -60,6 +63,7 @@ def show_receipt(consent_id: str) -> Response:
 def erase(consent_id: str) -> tuple[str, int]:
     claims = consent_tokens().verify(bearer_token())
     require_origin(get_site(db.session, claims.site))
-    services.withdraw(db.session, consent_id, claims, current_visitor(), utcnow())
+    erase = partial(erase_visitor, db.session)
+    services.withdraw(db.session, consent_id, claims, current_visitor(), utcnow(), erase)
     db.session.commit()
     return "", 204

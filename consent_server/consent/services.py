@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -179,6 +180,7 @@ def receipt(session: DBSession, consent_id: str, claims: TokenClaims) -> dict[st
                 "browser": record.browser,
                 "os": record.os,
                 "device": record.device,
+                **({"erased": record.erased} if record.erased is not None else {}),
             }
             for record in records
         ],
@@ -186,11 +188,23 @@ def receipt(session: DBSession, consent_id: str, claims: TokenClaims) -> dict[st
 
 
 def withdraw(
-    session: DBSession, consent_id: str, claims: TokenClaims, visitor: Visitor, now: datetime
-) -> None:
-    """Record a withdrawal of every non-necessary category. Raises Forbidden or NotFound."""
+    session: DBSession,
+    consent_id: str,
+    claims: TokenClaims,
+    visitor: Visitor,
+    now: datetime,
+    erase: Callable[[Site, str], dict[str, int]],
+) -> dict[str, int]:
+    """Record a withdrawal of every non-necessary category and erase what is linked to the visitor.
+
+    `erase(site, consent_id)` deletes the linked analytics and says how many rows per table.
+    Raises Forbidden or NotFound.
+    """
     site, records = _records_for(session, consent_id, claims)
     last = records[-1]
     state = category_state(site, "withdraw", {})
-    session.add(_new_record(site, consent_id, "withdraw", "api", state, last.language, None, visitor, now))
+    record = _new_record(site, consent_id, "withdraw", "api", state, last.language, None, visitor, now)
+    record.erased = erase(site, consent_id)
+    session.add(record)
     session.flush()
+    return record.erased

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, select
 
+from ..analytics.partitions import drop_partitions_before
+from ..analytics.salts import destroy_expired
 from ..extensions import DBSession
-from ..models import AuditLog, ConsentRecord, User
+from ..models import AnalyticsEvent, AnalyticsSession, AuditLog, BotTally, ConsentRecord, User
 from ..timeutil import add_months
+
+# Rows deleted per statement on tables that ingest writes to, so a purge never holds the lock long.
+BATCH = 5000
 
 
 def cutoffs(settings: Mapping[str, Any], now: datetime) -> dict[str, datetime]:
     """The moment before which each kind of data is deleted (calendar months, UTC)."""
+    analytics = add_months(now, -settings["ANALYTICS_RETENTION_MONTHS"])
     return {
+        "analytics_events": analytics,
+        "analytics_sessions": analytics,
+        "analytics_bot_tallies": analytics,
         "consent_records": add_months(now, -settings["CONSENT_LOG_RETENTION_MONTHS"]),
         "audit_log": add_months(now, -settings["SECURITY_LOG_RETENTION_MONTHS"]),
         "users": now - timedelta(days=settings["USER_RETENTION_DAYS"]),
@@ -24,24 +33,58 @@ def cutoffs(settings: Mapping[str, Any], now: datetime) -> dict[str, datetime]:
 
 def _rules(limits: dict[str, datetime]) -> list[tuple[str, Any, ColumnElement[bool]]]:
     return [
+        ("analytics_events", AnalyticsEvent, AnalyticsEvent.occurred_at < limits["analytics_events"]),
+        ("analytics_sessions", AnalyticsSession, AnalyticsSession.started_at < limits["analytics_sessions"]),
+        ("analytics_bot_tallies", BotTally, BotTally.day < limits["analytics_bot_tallies"].date()),
         ("consent_records", ConsentRecord, ConsentRecord.created_at < limits["consent_records"]),
         ("audit_log", AuditLog, AuditLog.created_at < limits["audit_log"]),
         ("users", User, User.deactivated_at < limits["users"]),
     ]
 
 
+def _delete_in_batches(
+    session: DBSession, model: Any, older: ColumnElement[bool], between_batches: Callable[[], None]
+) -> int:
+    keys = model.__mapper__.primary_key
+    if len(keys) != 1:  # small tables keyed by several columns (bot tallies): one statement
+        result = session.execute(delete(model).where(older).execution_options(synchronize_session=False))
+        return result.rowcount  # type: ignore[attr-defined]
+    key = keys[0]
+    deleted = 0
+    while True:
+        ids = select(key).where(older).limit(BATCH).scalar_subquery()
+        result = session.execute(
+            delete(model).where(key.in_(ids)).execution_options(synchronize_session=False)
+        )
+        count: int = result.rowcount  # type: ignore[attr-defined]
+        deleted += count
+        if count < BATCH:
+            return deleted
+        between_batches()
+
+
 def purge(
-    session: DBSession, settings: Mapping[str, Any], now: datetime, dry_run: bool = False
+    session: DBSession,
+    settings: Mapping[str, Any],
+    now: datetime,
+    dry_run: bool = False,
+    between_batches: Callable[[], None] = lambda: None,
 ) -> dict[str, int]:
     """Delete (or with dry_run only count) what is older than its retention. Returns rows per table.
 
-    Data exactly at the cutoff is kept: only what is strictly older goes.
+    Data exactly at the cutoff is kept: only what is strictly older goes. On PostgreSQL, monthly
+    partitions of analytics_events that lie wholly before the cutoff are dropped whole first.
+    `between_batches` runs between batches of a large delete (the CLI commits there).
     """
+    limits = cutoffs(settings, now)
     deleted: dict[str, int] = {}
-    for table, model, older in _rules(cutoffs(settings, now)):
-        count = session.scalar(select(func.count()).select_from(model).where(older)) or 0
-        if count and not dry_run:
-            session.execute(delete(model).where(older).execution_options(synchronize_session=False))
-        deleted[table] = count
+    dropped = drop_partitions_before(session.connection(), limits["analytics_events"], dry_run=dry_run)
+    for table, model, older in _rules(limits):
+        if dry_run:
+            deleted[table] = session.scalar(select(func.count()).select_from(model).where(older)) or 0
+        else:
+            deleted[table] = _delete_in_batches(session, model, older, between_batches)
+    deleted["analytics_events"] += sum(dropped.values())
+    deleted["analytics_salts"] = destroy_expired(session, now, dry_run=dry_run)
     session.flush()
     return deleted

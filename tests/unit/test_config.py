@@ -21,6 +21,9 @@ def test_load_settings_uses_the_defaults_for_an_empty_environment() -> None:
         "TRUSTED_PROXIES": 0,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_CONSENT": "120/minute",
+        "RATELIMIT_COLLECT": "600/minute",
+        "SALT_PERIOD": "day",
+        "GEOIP_DATABASE": None,
         "ANALYTICS_RETENTION_MONTHS": 26,
         "SECURITY_LOG_RETENTION_MONTHS": 12,
         "CONSENT_LOG_RETENTION_MONTHS": 38,
@@ -147,3 +150,9 @@ def test_readme_configuration_table_lists_no_unknown_setting() -> None:
     table = _configuration_table(README.read_text(encoding="utf-8"))
     listed = set(re.findall(r"^\|\s*`?(CONSENT_[A-Z0-9_]+)`?\s*\|", table, re.MULTILINE))
     assert listed == {setting.env for setting in SETTINGS}
+
+
+def test_salt_period_accepts_day_or_month_only() -> None:
+    assert load_settings({"CONSENT_SALT_PERIOD": "month"})["SALT_PERIOD"] == "month"
+    with pytest.raises(ConfigurationError, match="CONSENT_SALT_PERIOD"):
+        load_settings({"CONSENT_SALT_PERIOD": "week"})
