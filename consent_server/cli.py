@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date, timedelta
 from typing import Any
 
 import click
@@ -11,6 +12,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .accounts.services import create_user
+from .analytics.jobs import run_due_jobs
+from .analytics.rollups import refresh_day
 from .errors import DomainError
 from .extensions import db
 from .models import record_audit
@@ -21,6 +24,7 @@ from .timeutil import isoformat, parse_iso, utcnow
 sites = AppGroup("sites", help="Create, import and export site configurations.")
 users = AppGroup("users", help="Manage dashboard users.")
 retention = AppGroup("retention", help="Apply the retention rules.")
+analytics = AppGroup("analytics", help="Rollups and periodic analytics jobs.")
 
 
 def fail(exc: DomainError) -> None:
@@ -119,6 +123,31 @@ def retention_purge(dry_run: bool, now_text: str | None) -> None:
         click.echo(f"  {table}: {verb} {count}")
 
 
+@analytics.command("rollup")
+@click.option("--day", "days", multiple=True, metavar="YYYY-MM-DD", help="A UTC day to rebuild (repeatable).")
+@click.option("--last", type=click.IntRange(1, 800), help="Rebuild the last N days up to today.")
+def analytics_rollup(days: tuple[str, ...], last: int | None) -> None:
+    """Rebuild daily rollups from the raw events (today when no day is given)."""
+    try:
+        chosen = [date.fromisoformat(day) for day in days]
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--day") from None
+    today = utcnow().date()
+    if last:
+        chosen += [today - timedelta(days=offset) for offset in range(last)]
+    for day in sorted(set(chosen or [today])):
+        rows = refresh_day(db.session, day)
+        db.session.commit()
+        click.echo(f"  {day}: {rows} rollup rows")
+
+
+@analytics.command("jobs")
+def analytics_jobs() -> None:
+    """Run the periodic jobs that are due (rollups, daily retention) once; for cron instead of `serve`."""
+    ran = run_due_jobs(db.session, current_app.config, utcnow(), db.session.commit)
+    click.echo(f"ran: {', '.join(ran) or 'nothing due'}")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -132,6 +161,6 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (sites, users, retention):
+    for group in (sites, users, retention, analytics):
         app.cli.add_command(group)
     app.cli.add_command(serve_command)

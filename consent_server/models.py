@@ -260,6 +260,8 @@ class AnalyticsSession(db.Model):  # type: ignore[name-defined]
     pageviews: Mapped[int] = mapped_column(Integer, default=0)
     events: Mapped[int] = mapped_column(Integer, default=0)
     engaged_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    # last_seen_at - started_at, kept at ingest so rollups need no dialect-specific date arithmetic.
+    duration_s: Mapped[int] = mapped_column(Integer, default=0)
     source: Mapped[str] = mapped_column(String(120))
     channel: Mapped[str] = mapped_column(String(16))
     referrer_host: Mapped[str | None] = mapped_column(String(253))
@@ -306,6 +308,39 @@ class AnalyticsEvent(db.Model):  # type: ignore[name-defined]
         Index("ix_analytics_events_occurred_at", "occurred_at"),
         CheckConstraint("kind IN ('pageview', 'event', 'engagement')", name="kind_known"),
     )
+
+
+class DailyRollup(db.Model):  # type: ignore[name-defined]
+    """Aggregates per site, UTC day and breakdown value; the dashboard reads these, not raw events.
+
+    dimension "" with value "" holds the day's totals. Visitors are distinct visitor keys of that day:
+    keys change with the daily salt, so a person on two days counts twice.
+    """
+
+    __tablename__ = "analytics_daily"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    visitors: Mapped[int] = mapped_column(Integer, default=0)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    pageviews: Mapped[int] = mapped_column(Integer, default=0)
+    bounces: Mapped[int] = mapped_column(Integer, default=0)
+    duration_s: Mapped[int] = mapped_column(BigInteger, default=0)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_analytics_daily_day", "day"),)
+
+
+class JobLock(db.Model):  # type: ignore[name-defined]
+    """A lease that lets one of several instances run a periodic job (rollups, the daily purge)."""
+
+    __tablename__ = "job_locks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class BotTally(db.Model):  # type: ignore[name-defined]

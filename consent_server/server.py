@@ -8,6 +8,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
+from .analytics.jobs import start_scheduler
 from .extensions import db
 from .logs import AddressScrubber, configure_logging
 
@@ -27,8 +28,11 @@ class PrivateLogger(Logger):
 
 def _post_fork(_server: Any, worker: Any) -> None:
     # Connections opened before the fork must not be shared between workers.
-    with worker.app.flask_app.app_context():
+    app = worker.app.flask_app
+    with app.app_context():
         db.engine.dispose(close=False)
+    # Every worker ticks; leases in the database let exactly one of them (of any instance) do each job.
+    start_scheduler(app)
 
 
 class Server(BaseApplication):

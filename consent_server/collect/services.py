@@ -140,6 +140,7 @@ def record_hit(
             pageviews=0,
             events=0,
             engaged_ms=0,
+            duration_s=0,
             source=source.source,
             channel=source.channel,
             referrer_host=source.referrer_host,
@@ -153,6 +154,7 @@ def record_hit(
         session.add(visit)
         session.flush()
     visit.last_seen_at = now
+    visit.duration_s = int((now - visit.started_at).total_seconds())
     if hit.type == "pageview":
         visit.pageviews += 1
         visit.exit_page = path

@@ -105,6 +105,7 @@ def upgrade():
         sa.Column("pageviews", sa.Integer(), nullable=False),
         sa.Column("events", sa.Integer(), nullable=False),
         sa.Column("engaged_ms", sa.BigInteger(), nullable=False),
+        sa.Column("duration_s", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=120), nullable=False),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("referrer_host", sa.String(length=253), nullable=True),

@@ -29,6 +29,7 @@ def add_visit(site: Any, moment: datetime) -> None:
         pageviews=1,
         events=0,
         engaged_ms=0,
+        duration_s=0,
         source="Direct / None",
         channel="direct",
         browser="Chrome 131",

@@ -1,0 +1,128 @@
+"""Daily rollups: one day of visits and events, aggregated per site and breakdown value.
+
+A refresh replaces the rows of one UTC day from that day's raw rows only, so it never scans more
+than a day; the dashboard reads ranges from here. Visits count on the day they started.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnClause,
+    Integer,
+    case,
+    cast,
+    delete,
+    distinct,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+)
+
+from ..extensions import DBSession
+from ..models import AnalyticsEvent, AnalyticsSession, DailyRollup
+
+# Breakdowns read from the visit (session) row.
+VISIT_DIMENSIONS = (
+    "entry_page",
+    "exit_page",
+    "source",
+    "channel",
+    "referrer_host",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "browser",
+    "os",
+    "device",
+    "country",
+    "screen",
+)
+# Rendered inline, so the GROUP BY expression is textually the one selected (PostgreSQL insists).
+EMPTY: ColumnClause[str] = literal_column("''")
+COLUMNS = (
+    "site_id",
+    "day",
+    "dimension",
+    "value",
+    "visitors",
+    "visits",
+    "pageviews",
+    "bounces",
+    "duration_s",
+    "events",
+)
+
+
+def _day_range(day: date) -> tuple[datetime, datetime]:
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+def _visit_select(day: date, dimension: str) -> Any:
+    start, end = _day_range(day)
+    s = AnalyticsSession
+    bounced = case((s.pageviews <= 1, case((s.events == 0, 1), else_=0)), else_=0)
+    value = literal("") if dimension == "" else func.coalesce(getattr(s, dimension), EMPTY)
+    query = select(
+        s.site_id,
+        literal(day),
+        literal(dimension),
+        value,
+        func.count(distinct(s.visitor_key)),
+        func.count(),
+        func.sum(s.pageviews),
+        func.sum(cast(bounced, Integer)),
+        func.sum(s.duration_s),
+        func.sum(s.events),
+    ).where(s.started_at >= start, s.started_at < end)
+    return query.group_by(s.site_id, value) if dimension else query.group_by(s.site_id)
+
+
+def _event_select(day: date, kind: str, dimension: str, column: Any) -> Any:
+    start, end = _day_range(day)
+    e = AnalyticsEvent
+    pageviews = func.count() if kind == "pageview" else literal(0)
+    events = func.count() if kind == "event" else literal(0)
+    return (
+        select(
+            e.site_id,
+            literal(day),
+            literal(dimension),
+            func.coalesce(column, EMPTY),
+            func.count(distinct(e.visitor_key)),
+            literal(0),
+            pageviews,
+            literal(0),
+            literal(0),
+            events,
+        )
+        .where(e.occurred_at >= start, e.occurred_at < end, e.kind == kind)
+        .group_by(e.site_id, func.coalesce(column, EMPTY))
+    )
+
+
+def refresh_day(session: DBSession, day: date) -> int:
+    """Rebuild every rollup row of one UTC day from the raw rows. Returns the rows written."""
+    session.execute(delete(DailyRollup).where(DailyRollup.day == day))
+    queries = [_visit_select(day, ""), *(_visit_select(day, dimension) for dimension in VISIT_DIMENSIONS)]
+    queries.append(_event_select(day, "pageview", "page", AnalyticsEvent.page))
+    queries.append(_event_select(day, "event", "event", AnalyticsEvent.name))
+    for query in queries:
+        session.execute(insert(DailyRollup).from_select(list(COLUMNS), query))
+    # rowcount of INSERT ... SELECT is not reported by every driver: count what is there.
+    return session.scalar(select(func.count()).select_from(DailyRollup).where(DailyRollup.day == day)) or 0
+
+
+def days_to_refresh(now: datetime) -> list[date]:
+    """Today, and yesterday while visits that began before midnight may still be going on."""
+    today = now.astimezone(UTC).date()
+    if now.astimezone(UTC).hour == 0:
+        return [today - timedelta(days=1), today]
+    return [today]
