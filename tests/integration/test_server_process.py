@@ -7,6 +7,7 @@ The visitor's address must not survive the edge: not in any table, not in any lo
 from __future__ import annotations
 
 import ipaddress
+import json
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,11 @@ CLIENT_V4 = "203.0.113.77"
 CLIENT_V6 = "2001:db8:abcd:12:1:2:3:4"
 # Written by the client in front of the proxy's own entry: never trusted, so never kept either.
 SPOOFED = "198.51.100.23"
+# A User-Agent nobody else sends: it may be summarised (Chrome 131, Linux, desktop), never stored or logged.
+DISTINCT_UA = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 "
+    "ZeldzaamMerk/9.87"
+)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -90,6 +96,22 @@ def send_traffic_through_proxy(server: ServerProcess) -> tuple[dict[str, int], l
             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST", **v6},
         ).status,
     }
+    tracked = server.post_consent({**v4, "User-Agent": DISTINCT_UA}, action="accept_all")
+    statuses["consent for analytics v4"] = tracked.status
+    if tracked.status == 201:
+        token = tracked.json()["token"]
+        for kind, extra in (("pageview", {}), ("event", {"name": "Aanmelden"})):
+            hit = {
+                "site": "example",
+                "token": token,
+                "type": kind,
+                "url": "https://www.example.nl/nieuws?id=7",
+                **extra,
+            }
+            headers = {**JSON_HEADERS, **v4, "User-Agent": DISTINCT_UA}
+            statuses[f"collect {kind} v4"] = server.request(
+                "POST", "/api/v1/collect", json.dumps(hit).encode(), headers
+            ).status
     consent = server.post_consent(v6, action="accept_all")
     statuses["consent v6"] = consent.status
     if consent.status == 201:
@@ -108,7 +130,7 @@ def send_traffic_through_proxy(server: ServerProcess) -> tuple[dict[str, int], l
     return statuses, flood, raw
 
 
-def test_client_ip_reaches_no_database_and_no_log(backend: str, tmp_path: Path) -> None:
+def test_client_ip_and_user_agent_reach_no_database_and_no_log(backend: str, tmp_path: Path) -> None:
     settings = {"TRUSTED_PROXIES": "1", "RATELIMIT_CONSENT": "10/minute"}
     with fresh_database(backend, tmp_path) as database:
         with running_server(database, tmp_path, settings) as server:
@@ -125,6 +147,9 @@ def test_client_ip_reaches_no_database_and_no_log(backend: str, tmp_path: Path) 
         "unknown category": 422,
         "malformed json": 400,
         "preflight from an unregistered origin": 403,
+        "consent for analytics v4": 201,
+        "collect pageview v4": 202,
+        "collect event v4": 202,
         "consent v6": 201,
         "receipt v6": 200,
         "withdrawal v6": 204,
@@ -136,8 +161,11 @@ def test_client_ip_reaches_no_database_and_no_log(backend: str, tmp_path: Path) 
     assert {"203.0.113.0", "2001:db8:abcd::"} <= networks
     assert "203.0.113.0" in stored and "2001:db8:abcd::" in stored
     assert '"POST /api/v1/consent" 201' in logs
+    assert "/nieuws" in stored and "Aanmelden" in stored  # the analytics rows are in what was searched
     assert leaks(logs, CLIENT_V4, CLIENT_V6, SPOOFED) == []
     assert leaks(stored, CLIENT_V4, CLIENT_V6, SPOOFED) == []
+    assert "ZeldzaamMerk" not in logs and "ZeldzaamMerk" not in stored
+    assert "AppleWebKit" not in stored
 
 
 def redis_unavailable(url: str = "redis://127.0.0.1:6379/13") -> str | None:
