@@ -97,6 +97,11 @@ class AgentSummary:
     device: str
     is_bot: bool
 
+    @property
+    def browser_label(self) -> str:
+        """Family and major version, as stored: "Chrome 131"."""
+        return f"{self.browser} {self.browser_version}".strip()
+
 
 @lru_cache(maxsize=4096)
 def parse_user_agent(value: str | None) -> AgentSummary:

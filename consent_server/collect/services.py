@@ -144,7 +144,7 @@ def record_hit(
             source=source.source,
             channel=source.channel,
             referrer_host=source.referrer_host,
-            browser=f"{visitor.agent.browser} {visitor.agent.browser_version}".strip(),
+            browser=visitor.agent.browser_label,
             os=visitor.agent.os,
             device=visitor.agent.device,
             screen=hit.screen,

@@ -69,7 +69,7 @@ def _new_record(
         banner_hash=banner_hash(site, language),
         language=language,
         url=url,
-        browser=f"{visitor.agent.browser} {visitor.agent.browser_version}".strip(),
+        browser=visitor.agent.browser_label,
         os=visitor.agent.os,
         device=visitor.agent.device,
         ip_network=visitor.network,
