@@ -30,16 +30,15 @@ WIDGET_TEXTS: dict[str, dict[str, str]] = {
         "provider": "Aanbieder",
         "purpose": "Doel",
         "duration": "Bewaartermijn",
-        "consent_id": "Uw toestemmings-ID",
+        "consent_id": "Toestemmings-ID",
         "receipt": "Bewijs downloaden",
         "placeholder_title": "Geblokkeerde inhoud",
-        "placeholder": "Deze inhoud is geblokkeerd omdat u geen toestemming hebt gegeven voor: {category}.",
+        "placeholder": "U hebt geen toestemming gegeven voor: {category}.",
         "allow": "{category} toestaan",
         "always_on": "altijd aan",
         "your_choice": "Uw keuze",
-        "no_choice": "U hebt nog geen keuze gemaakt.",
-        "gpc_note": "Uw browser vraagt websites om u niet te volgen (Global Privacy Control). Daarom staat "
-        "dit uit; u kunt het zelf aanzetten.",
+        "no_choice": "Nog geen keuze gemaakt.",
+        "gpc_note": "Uw browser vraagt websites om u niet te volgen (Global Privacy Control).",
     },
     "en": {
         "details": "Services and cookies",
@@ -47,16 +46,15 @@ WIDGET_TEXTS: dict[str, dict[str, str]] = {
         "provider": "Provider",
         "purpose": "Purpose",
         "duration": "Duration",
-        "consent_id": "Your consent ID",
+        "consent_id": "Consent ID",
         "receipt": "Download receipt",
         "placeholder_title": "Blocked content",
-        "placeholder": "This content is blocked because you have not allowed: {category}.",
+        "placeholder": "You have not allowed: {category}.",
         "allow": "Allow {category}",
         "always_on": "always on",
         "your_choice": "Your choice",
-        "no_choice": "You have not made a choice yet.",
-        "gpc_note": "Your browser asks websites not to track you (Global Privacy Control), so this is off; "
-        "you may switch it on yourself.",
+        "no_choice": "No choice made yet.",
+        "gpc_note": "Your browser asks websites not to track you (Global Privacy Control).",
     },
 }
 
@@ -124,17 +122,28 @@ def widget_config(site: Site, css: str) -> dict[str, Any]:
     texts = {
         lang: {**WIDGET_TEXTS[lang], **DEFAULT_TEXTS[lang], **site.texts[lang]} for lang in site.languages
     }
+    # Texts this site never shows stay home; the floating button falls back to the settings title.
+    for words in texts.values():
+        if not site.floating_button or words["floating_button"] == words["settings_title"]:
+            del words["floating_button"]
+        if not site.privacy_url:
+            del words["privacy_link"]
+        if site.gpc_mode != "reject_marketing":
+            del words["gpc_note"]
+    # False, the default position and empty lists are left out (None): the widget reads them as absent.
     return {
         "k": site.key,
         "v": site.policy_version,
         "l": site.consent_lifetime_months,
         "d": site.default_language,
         "g": site.gpc_mode,
-        "m": site.consent_mode,
-        "f": site.floating_button,
+        "m": site.consent_mode or None,
+        "f": site.floating_button or None,
         "cd": site.cookie_domain,
         "p": site.privacy_url,
-        "th": site.theme.get("position", "bottom"),
+        "th": None if site.theme.get("position", "bottom") == "bottom" else site.theme["position"],
+        "h": site.hash_routing or None,
+        "x": list(site.download_extensions) or None,
         "t": texts,
         "c": [
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -12,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
-from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Request, Response
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Request, Response, Route
 from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
@@ -24,6 +25,7 @@ from tests.factories import site_document
 SITE_KEY = "example"
 WIDGET_PATH = f"/w/{SITE_KEY}.js"
 CONSENT_PATH = "/api/v1/consent"
+COLLECT_PATH = "/api/v1/collect"
 TIMEOUT_MS = 5_000
 # host_page(body="", *, lang="nl", head="", headers=None, html=None, **site_overrides) -> page URL
 HostPage = Callable[..., str]
@@ -213,11 +215,16 @@ class Traffic:
         assert not others, f"requests other than {paths}: {others}"
 
     def quiet(self, idle_ms: int = 300, timeout: int = TIMEOUT_MS) -> None:
-        """Wait until every request has its answer and nothing happened for `idle_ms`."""
-        deadline = time.monotonic() + timeout / 1000
+        """Wait until every request has its answer and nothing happened for `idle_ms` since the call.
+
+        Counted from the call too: a request the page made just before it (a beacon, say) can reach
+        Playwright a few milliseconds after the action that caused it returned.
+        """
+        start = time.monotonic()
+        deadline = start + timeout / 1000
         while True:
             busy = [seen.url for seen in self.seen if not seen.done]
-            if not busy and (time.monotonic() - self._last_change) * 1000 >= idle_ms:
+            if not busy and (time.monotonic() - max(self._last_change, start)) * 1000 >= idle_ms:
                 return
             if time.monotonic() > deadline:
                 raise AssertionError(f"the network never went quiet; still waiting on {busy}")
@@ -225,6 +232,77 @@ class Traffic:
 
     def describe(self) -> list[str]:
         return [f"{s.method} {s.url} -> {s.status or s.failure or '...'}" for s in self.seen]
+
+
+class Collector:
+    """Stands in for the consent server's POST /api/v1/collect: answers every hit with `status`.
+
+    Lets the tracker be tested on its own (and against refusals). The hits still pass through the
+    page's network, so `Traffic` sees them like any other request; `bodies` keeps what was posted too.
+    """
+
+    def __init__(self, page: Page, servers: Servers, status: int = 202):
+        self.status = status
+        self.bodies: list[Any] = []
+        self._cors = {"Access-Control-Allow-Origin": servers.host}
+        page.route(servers.consent + COLLECT_PATH, self._answer)
+
+    def _answer(self, route: Route) -> None:
+        try:
+            self.bodies.append(json.loads(route.request.post_data or "null"))
+        except ValueError:
+            self.bodies.append(route.request.post_data)
+        route.fulfill(status=self.status, headers=self._cors, body="")
+
+
+class Received:
+    """Requests as the consent server itself received them.
+
+    A beacon sent while a page unloads (an engagement on navigating away) reaches the server but never
+    Playwright's network events, so `Traffic` cannot see it; this records it at the server's edge.
+    """
+
+    def __init__(self, app: Flask):
+        self.requests: list[Seen] = []
+        self.headers: list[dict[str, str]] = []  # Origin and Content-Type of each request, in order
+        self._app = app.wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        try:
+            parsed: Any = json.loads(body or b"null")
+        except ValueError:
+            parsed = body
+        path, server = environ["PATH_INFO"], f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}"
+        self.requests.append(Seen(environ["REQUEST_METHOD"], server + path, path, server, parsed, False))
+        self.headers.append(
+            {"Origin": environ.get("HTTP_ORIGIN", ""), "Content-Type": environ.get("CONTENT_TYPE", "")}
+        )
+        return self._app(environ, start_response)
+
+    def matching(self, path: str, *, body: Any = None) -> list[Seen]:
+        return [
+            seen
+            for seen in self.requests
+            if seen.path == path and (body is None or _contains(seen.body, body))
+        ]
+
+    def expect(self, path: str, *, body: Any = None, timeout: int = TIMEOUT_MS) -> Seen:
+        """Wait until the server received a matching request; return the last one."""
+        deadline = time.monotonic() + timeout / 1000
+        while True:
+            found = self.matching(path, body=body)
+            if found:
+                return found[-1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the server never received {path} with body ~{body}")
+            time.sleep(0.025)
+
+
+def hits(traffic: Traffic, **body: Any) -> list[dict[str, Any]]:
+    """The JSON bodies of the collect POSTs seen so far that contain `body`, in order."""
+    return [seen.body for seen in traffic.matching(COLLECT_PATH, method="POST", body=body or None)]
 
 
 # ---- the servers --------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-/* consent-server widget: banner, settings, script gating. Served as /w/<site>.js with the site's
- * configuration as the last argument below. One global (window.ConsentServer); everything else is private.
+/* consent-server widget: banner, settings, script gating and the first-party tracker. Served as
+ * /w/<site>.js with the site's configuration as the last argument below. One global
+ * (window.ConsentServer); everything else is private.
  * It never throws into the host page: failures are reported once with console.warn. */
 (function (W, D, C) {
   "use strict";
   // Magic strings in one place.
-  var NAME = "cs_consent", QUEUE = "cs_queue", NEC = "necessary", EVT = "consent-server:change",
+  var NAME = "cs_consent", QUEUE = "cs_queue", COLLECT = "/api/v1/collect", NEC = "necessary", EVT = "consent-server:change",
     PREFIX = "[consent-server] ", TAG = "cs-consent", DAY = 864e5;
   var script = D.currentScript, api = script ? new URL(script.src).origin : "",
     listeners = [], state = null, root, banner, dialog, opener, fab, lang, gpc = W.navigator.globalPrivacyControl === true;
@@ -82,10 +83,7 @@
     sending = true;
     var body = q[0];
     if (state && state.t && body.consent_id === state.i) body.token = state.t;
-    fetch(api + "/api/v1/consent", {
-      method: "POST", body: JSON.stringify(body), keepalive: true, credentials: "omit",
-      headers: { "Content-Type": "text/plain" }
-    }).then(function (r) {
+    post("/api/v1/consent", JSON.stringify(body)).then(function (r) {
       return r.json().then(function (json) { return { s: r.status, j: json }; });
     }).then(function (res) {
       sending = false;
@@ -94,10 +92,11 @@
       backoff = 2e3;
       if (res.s === 201 && state && res.j.consent_id === state.i) {
         state.t = res.j.token; state.e = Date.parse(res.j.expires_at); save(state);
+        view();
       } else if (res.s === 409) {
         clear(); showBanner(true);
       } else if (res.s !== 201) {
-        warn("the consent server refused a choice: " + ((res.j.error || {}).message || res.s));
+        warn("choice refused: " + ((res.j.error || {}).message || res.s));
       }
       flush();
     }).catch(function (e) {
@@ -107,15 +106,19 @@
       backoff = Math.min(backoff * 2, 3e5);
     });
   }
+  function post(path, body) {
+    // text/plain: a simple request, no preflight
+    return fetch(api + path, { method: "POST", body: body, keepalive: true, credentials: "omit", headers: { "Content-Type": "text/plain" } });
+  }
   function uuid() {
-    if (W.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16)), h = "";
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1) + ([3, 5, 7, 9].indexOf(i) > -1 ? "-" : "");
-    return h;
+    // randomUUID exists in secure contexts only. The fallback keeps the version (4) and sets the variant (8-b).
+    return crypto.randomUUID ? crypto.randomUUID() : "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
+      return (c ^ crypto.getRandomValues(new Uint8Array(1))[0] & 15 >> c / 4).toString(16);
+    });
   }
   function keys() { return C.c.map(function (c) { return c.k; }); }
   function choose(action, wanted, method) {
+    tick(); // visible time so far counts under the consent it was measured with
     var cats = {}, before = state ? state.c : {};
     keys().forEach(function (k) {
       cats[k] = k === NEC || (action === "accept_all" ? !(gpc && C.g === "reject_marketing" && k === "marketing" && method !== "settings")
@@ -156,8 +159,8 @@
   }
   function gate(node) {
     if (node.nodeType !== 1) return;
-    var list = node.matches && node.matches("[data-consent]") ? [node] : [];
-    list = list.concat([].slice.call(node.querySelectorAll ? node.querySelectorAll("[data-consent]") : []));
+    var list = node.matches("[data-consent]") ? [node] : [];
+    list = list.concat([].slice.call(node.querySelectorAll("[data-consent]")));
     list.forEach(safe(function (e) {
       var cat = e.getAttribute("data-consent");
       if (e.tagName === "SCRIPT" && e.type === "text/plain" && granted(cat)) {
@@ -239,7 +242,7 @@
       names.filter(function (n) { return re.test(n); }).forEach(function (n) {
         domains.forEach(function (d) {
           if (d && !hostIn(d)) return;
-          D.cookie = n + "=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + (d ? "; Domain=" + d : "");
+          D.cookie = n + "=; Path=/; Max-Age=0" + (d ? "; Domain=" + d : "");
         });
       });
     });
@@ -260,7 +263,7 @@
   function emit() {
     var s = pub.get();
     listeners.forEach(function (fn) { try { fn(s); } catch (e) { warn("a change listener threw", e); } });
-    try { W.dispatchEvent(new CustomEvent(EVT, { detail: s })); } catch (e) { /* old browser */ }
+    W.dispatchEvent(new CustomEvent(EVT, { detail: s }));
   }
 
   /* ---- the interface: a region on the first layer, a modal dialog for the settings */
@@ -269,7 +272,7 @@
     try {
       if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(C.css); }
       sr.adoptedStyleSheets = [sheet];
-    } catch (e) { warn("this browser cannot style the banner (no constructable stylesheets)", e); }
+    } catch (e) { warn("cannot style the banner", e); }
   }
   function mount() {
     if (root) return;
@@ -279,7 +282,7 @@
     D.body.appendChild(host);
     if (C.f) {
       fab = el("button", { type: "button", class: "fab", "aria-label": t("floating_button") || t("settings_title"), title: t("floating_button") || t("settings_title"), hidden: !state, onclick: function () { show(true); } });
-      fab.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5Zm-4 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm4 4a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm5-1a1 1 0 1 1 0 2 1 1 0 0 1 0-2Z"/></svg>';
+      fab.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5Zm-4 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm4 4a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm5-1a1 1 0 1 1 0 2 1 1 0 0 1 0-2Z"/></svg>';
       root.appendChild(fab);
     }
   }
@@ -400,6 +403,56 @@
       }).catch(function (e) { warn("could not fetch the receipt", e); });
   }
 
+  /* ---- the tracker: first-party, only while analytics is granted and the server's token is here */
+  var where, href, ms = 0, since = 0, stop = 0, told = 0;
+  function tracking() {
+    // A queued choice has no token of its own yet, and the one before it does not grant what was chosen.
+    return !stop && state && state.c.analytics && state.t && !queue().length;
+  }
+  function send(type, extra) {
+    if (!tracking()) return;
+    var w = W.innerWidth, body = { site: C.k, token: state.t, type: type, url: W.location.href,
+      screen: w < 576 ? "mobile" : w < 992 ? "tablet" : w < 1440 ? "laptop" : "desktop" };
+    for (var k in extra) if (extra[k]) body[k] = extra[k];
+    body = JSON.stringify(body);
+    // Leaving the page: a beacon outlives it. Otherwise fetch, whose answer says whether the consent holds.
+    if (type === "engagement" && W.navigator.sendBeacon(api + COLLECT, new Blob([body], { type: "text/plain" }))) return;
+    post(COLLECT, body).then(function (r) {
+      if (/^40[139]$/.test(r.status) && !stop++) warn("analytics consent refused (" + r.status + "): tracking stopped");
+    }).catch(warn);
+  }
+  function path() { return W.location.pathname + (C.h ? W.location.hash : ""); }
+  function tick() {
+    // Only visible time under consent counts.
+    var now = Date.now();
+    if (since && tracking()) ms += now - since;
+    since = D.visibilityState === "visible" && now;
+  }
+  function leave() {
+    tick();
+    if (ms && where) send("engagement", { url: href, engaged_ms: ms });
+    ms = 0;
+  }
+  function view() {
+    if (!tracking() || where === path()) return;
+    leave();
+    send("pageview", { referrer: !where && D.referrer });
+    where = path(); href = W.location.href;
+  }
+  function event(name, props) {
+    var p = {}, n = 0;
+    for (var k in props) if (n++ < 30) p[k] = String(props[k]).slice(0, 200);
+    send("event", { name: String(name), props: n && p });
+  }
+  function clicked(n) {
+    var c = n.closest("[data-consent-event]"), a = n.closest("a[href]"), u = a && new URL(a.href, W.location);
+    if (c) event(c.getAttribute("data-consent-event"), JSON.parse(c.getAttribute("data-consent-props")));
+    if (!u) return;
+    a = { url: u.origin + u.pathname };
+    if (C.x && new RegExp("\\.(" + C.x.join("|") + ")$", "i").test(u.pathname)) event("File Download", a);
+    else if (/^http/.test(u.protocol) && u.host !== W.location.host) event("Outbound Link: Click", a);
+  }
+
   /* ---- the public API, with the pre-load queue */
   var pub = {
     get: function () { return state ? { id: state.i, categories: JSON.parse(JSON.stringify(state.c)), policyVersion: state.v, updatedAt: state.u } : null; },
@@ -412,7 +465,10 @@
       keys().forEach(function (k) { want[k] = wanted && k in wanted ? !!wanted[k] : !!(state && state.c[k]); });
       choose("custom", want, "api");
     },
-    track: function () { warn("track(): this consent server does not collect analytics yet; nothing was sent"); },
+    track: function (name, props) {
+      if (tracking()) event(name, props);
+      else if (!told++) warn("track(): no analytics consent (yet); nothing sent");
+    },
     on: function (name, fn) { if (name === "change" && typeof fn === "function") listeners.push(fn); else warn("on(): only 'change' with a function"); },
     push: function (item) {
       if (typeof item === "function") item(pub);
@@ -439,13 +495,27 @@
         if (D.querySelector("[data-consent-declaration]:not([data-cs])")) declarations();
       })).observe(D.documentElement, { childList: true, subtree: true });
       D.addEventListener("click", safe(function (e) {
-        var opener = e.target.closest && e.target.closest("[data-consent-open]");
-        if (opener) { e.preventDefault(); show(true); }
+        var n = e.target;
+        if (!n.closest) return;
+        if (n.closest("[data-consent-open]")) { e.preventDefault(); show(true); }
+        if (tracking()) clicked(n);
       }));
       mount();
       if (!state && gpc && C.g === "reject_all") choose("reject_all", {}, "gpc");
       else if (!state) showBanner(true);
       flush();
+      var nav = safe(view);
+      ["pushState", "replaceState"].forEach(function (m) {
+        var orig = history[m];
+        history[m] = function () { var r = orig.apply(this, arguments); nav(); return r; };
+      });
+      W.addEventListener("popstate", nav);
+      if (C.h) W.addEventListener("hashchange", nav);
+      // The page is going: what is left of its visible time is sent now, and none counts after.
+      W.addEventListener("pagehide", safe(function () { leave(); since = 0; }));
+      D.addEventListener("visibilitychange", safe(leave));
+      tick();
+      view();
     });
     if (D.body) start(); else D.addEventListener("DOMContentLoaded", start);
   })();
