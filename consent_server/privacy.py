@@ -135,3 +135,20 @@ def visitor_key(secret: bytes, site_key: str, consent_id: str) -> str:
     """The anonymous key of a visitor for one salt period: a keyed hash, useless once the salt is gone."""
     digest = hmac.new(secret, f"{site_key}\x1f{consent_id}".encode(), hashlib.sha256).hexdigest()
     return digest[:32]
+
+
+def hash_route(value: str | None) -> str | None:
+    """The route of a hash-routed page ("#/contact" or "#!/contact"), without its own query; else None.
+
+    Only for sites that declare hash routing: there the fragment is the page, so it is kept as a path.
+    """
+    if not value or "#" not in value:
+        return None
+    fragment = value.split("#", 1)[1].removeprefix("!")
+    if not fragment.startswith("/"):
+        return None
+    route = fragment.split("?", 1)[0].split("#", 1)[0]
+    return route[:512] if _ROUTE.match(route) else None
+
+
+_ROUTE = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")

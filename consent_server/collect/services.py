@@ -16,7 +16,7 @@ from ..consent.services import Visitor
 from ..errors import Conflict, Forbidden
 from ..extensions import DBSession
 from ..models import AnalyticsEvent, AnalyticsSession, BotTally, ConsentRecord, Site
-from ..privacy import clean_url, url_host, visitor_key
+from ..privacy import clean_url, hash_route, url_host, visitor_key
 from ..timeutil import add_months
 from ..tokens import TokenClaims
 from .geo import country_of
@@ -117,6 +117,8 @@ def record_hit(
     if cleaned is None:
         return Outcome(stored=False, reason="url")
     host, path, utm = _page(cleaned)
+    if site.hash_routing and (route := hash_route(hit.url)):
+        path = f"{path}#{route}"
 
     salt = current_salt(session, now, salt_period)
     key = visitor_key(salt.secret, site.key, claims.consent_id)

@@ -265,3 +265,15 @@ def test_malformed_hits_are_refused_or_dropped_and_store_nothing(
     )
     assert response.status_code in {202, 400, 401, 422}
     assert count(AnalyticsEvent) == 0
+
+
+def test_hash_routes_are_pages_only_where_the_site_uses_hash_routing(
+    client: Any, make_site: Any
+) -> None:
+    make_site()
+    token = give_consent(client)["token"]
+    hit(client, token, url="https://www.example.nl/#/contact")
+    make_site(hash_routing=True)
+    token = give_consent(client)["token"]
+    hit(client, token, url="https://www.example.nl/#/contact?tab=2")
+    assert sorted(db.session.scalars(select(AnalyticsEvent.page))) == ["/", "/#/contact"]

@@ -6,7 +6,14 @@ from dataclasses import astuple
 
 import pytest
 
-from consent_server.privacy import MAX_URL_LENGTH, clean_url, parse_user_agent, truncate_ip, url_host
+from consent_server.privacy import (
+    MAX_URL_LENGTH,
+    clean_url,
+    hash_route,
+    parse_user_agent,
+    truncate_ip,
+    url_host,
+)
 
 CHROME_WINDOWS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -332,3 +339,18 @@ def test_parse_user_agent_never_keeps_the_raw_string(agent: str) -> None:
 @pytest.mark.parametrize("url", ["https://exa mple.nl/a", "https://münchen.de/"])
 def test_clean_url_refuses_hosts_a_browser_would_not_send(url: str) -> None:
     assert clean_url(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "route"),
+    [
+        ("https://a.nl/#/contact", "/contact"),
+        ("https://a.nl/app#!/producten/12?tab=2", "/producten/12"),
+        ("https://a.nl/#top", None),
+        ("https://a.nl/", None),
+        ("https://a.nl/#/<script>", None),
+        (None, None),
+    ],
+)
+def test_hash_route_keeps_only_the_route_of_a_hash_routed_page(url: str | None, route: str | None) -> None:
+    assert hash_route(url) == route
