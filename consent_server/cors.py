@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, Response, g, request
 from sqlalchemy import select
 
@@ -13,10 +15,22 @@ ALLOWED_HEADERS = "Content-Type, Authorization"
 PREFLIGHT_MAX_AGE = "600"
 
 
-def registered_origins() -> set[str]:
-    origins: set[str] = set()
-    for site_origins in db.session.scalars(select(Site.origins)):
-        origins.update(site_origins)
+ORIGINS_TTL = 10.0  # seconds a worker trusts its list of registered origins
+_origins: tuple[float, str, frozenset[str]] = (0.0, "", frozenset())
+
+
+def registered_origins() -> frozenset[str]:
+    """Every origin any site registered, re-read at most every ORIGINS_TTL seconds per database.
+
+    Labelling only: whether a request may act on a site is decided by require_origin from the
+    site's own row, so a stale list can never let a removed origin record anything.
+    """
+    global _origins
+    read_at, url, origins = _origins
+    current = str(db.engine.url)
+    if time.monotonic() - read_at > ORIGINS_TTL or url != current:
+        origins = frozenset(origin for row in db.session.scalars(select(Site.origins)) for origin in row)
+        _origins = (time.monotonic(), current, origins)
     return origins
 
 
