@@ -37,9 +37,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-## bench: figures, not pass/fail (durability under SIGKILL; widget vs vanilla-cookieconsent, which needs npm)
+## bench: figures, not pass/fail (durability under SIGKILL; collector vs trivial routes; widget vs vanilla-cookieconsent, which needs npm)
 bench: install chromium
 	$(BIN)/python bench/durability.py
+	$(BIN)/python bench/collect.py
 	$(BIN)/python bench/widget.py
 
 clean:

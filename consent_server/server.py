@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
 from flask import Flask
@@ -9,8 +10,10 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 from .analytics.jobs import start_scheduler
+from .analytics.partitions import ensure_partitions
 from .extensions import db
 from .logs import AddressScrubber, configure_logging
+from .timeutil import utcnow
 
 # No %(h)s (address), no %(q)s / %(r)s (query strings may carry personal data), no headers.
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
@@ -52,7 +55,13 @@ class Server(BaseApplication):
 def serve(app: Flask, host: str, port: int, workers: int, log_level: str) -> None:
     """Run gunicorn in the foreground with the given app; blocks until gunicorn stops."""
     configure_logging(log_level)
-    Server(
+    with app.app_context():
+        # Before any worker takes traffic: this month's partitions exist, nothing lands in DEFAULT.
+        ensure_partitions(db.session.connection(), utcnow())
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    server = Server(
         app,
         {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
@@ -69,4 +78,8 @@ def serve(app: Flask, host: str, port: int, workers: int, log_level: str) -> Non
             "proc_name": "consent-server",
             "post_fork": _post_fork,
         },
-    ).run()
+    )
+    # The CLI runs commands inside an app context; workers forked from it would share one `g` and one
+    # database session for every request (one failed flush would then fail them all). Serve from an
+    # empty context so each request gets its own.
+    contextvars.Context().run(server.run)

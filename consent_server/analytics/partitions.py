@@ -77,6 +77,8 @@ def ensure_partitions(connection: Connection, now: datetime, ahead: int = 2) -> 
             continue
         end = add_months(start, 1)
         bounds = {"start": start, "end": end}
+        # Inserts wait while rows move out of DEFAULT and the partition attaches (a short, rare lock).
+        connection.execute(text(f"LOCK TABLE {DEFAULT} IN ACCESS EXCLUSIVE MODE"))
         # Table names here come from dates, never from input.
         connection.execute(
             text(f"CREATE TABLE {name} (LIKE {PARENT} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qsl
 
 from sqlalchemy import delete, select, update
@@ -155,15 +156,23 @@ def record_hit(
         )
         session.add(visit)
         session.flush()
-    visit.last_seen_at = now
-    visit.duration_s = int((now - visit.started_at).total_seconds())
+    # Counters move in SQL, not in Python: two hits of one visitor at once must both count.
+    counters: dict[str, Any] = {
+        "last_seen_at": now,
+        "duration_s": int((now - visit.started_at).total_seconds()),
+    }
     if hit.type == "pageview":
-        visit.pageviews += 1
-        visit.exit_page = path
+        counters.update(pageviews=AnalyticsSession.pageviews + 1, exit_page=path)
     elif hit.type == "event":
-        visit.events += 1
+        counters["events"] = AnalyticsSession.events + 1
     else:
-        visit.engaged_ms += hit.engaged_ms or 0
+        counters["engaged_ms"] = AnalyticsSession.engaged_ms + (hit.engaged_ms or 0)
+    session.execute(
+        update(AnalyticsSession)
+        .where(AnalyticsSession.id == visit.id)
+        .values(**counters)
+        .execution_options(synchronize_session=False)
+    )
     session.add(
         AnalyticsEvent(
             site_id=site.id,
