@@ -5,7 +5,6 @@ No request access here: the route hands over the truncated network and the parse
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
@@ -31,12 +30,6 @@ UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_conte
 
 class ConsentRefused(Forbidden):
     code = "consent_refused"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    stored: bool
-    reason: str
 
 
 def check_consent(session: DBSession, site: Site, claims: TokenClaims, now: datetime) -> None:
@@ -105,18 +98,20 @@ def record_hit(
     salt_period: str,
     prefetch: bool = False,
     geo_database: str | None = None,
-) -> Outcome:
-    """Store one hit after the consent check. Bots and prefetches are only counted. The caller commits.
+) -> bool:
+    """Store one hit after the consent check; True when stored. Bots and prefetches are only counted.
+
+    The caller commits.
 
     Raises ConsentRefused or Conflict, and stores nothing then.
     """
     check_consent(session, site, claims, now)
     if visitor.agent.is_bot or prefetch:
         _count_bot(session, site, now)
-        return Outcome(stored=False, reason="bot")
+        return False
     cleaned = clean_url(hit.url)
     if cleaned is None:
-        return Outcome(stored=False, reason="url")
+        return False  # not an http(s) page: nothing to count
     host, path, utm = _page(cleaned)
     if site.hash_routing and (route := hash_route(hit.url)):
         path = f"{path}#{route}"
@@ -131,7 +126,7 @@ def record_hit(
         key = old_key if visit is not None else key
     if visit is None:
         if hit.type != "pageview":
-            return Outcome(stored=False, reason="no_visit")  # an engagement or event without its visit
+            return False  # an engagement or event without its visit
         source = classify(hit.referrer, url_host(hit.url) or host, utm)
         visit = AnalyticsSession(
             site_id=site.id,
@@ -188,7 +183,7 @@ def record_hit(
         )
     )
     session.flush()
-    return Outcome(stored=True, reason="stored")
+    return True
 
 
 def erase_visitor(session: DBSession, site: Site, consent_id: str) -> dict[str, int]:

@@ -17,7 +17,7 @@ install_cors(api, "GET, OPTIONS")
 
 @bp.get("/w/<key>.js")
 def widget(key: str) -> Response:
-    artefact = widget_for(get_site(db.session, key))
+    artefact = widget_for(db.session, key)
     response = Response(mimetype="application/javascript")
     response.set_etag(artefact.etag)
     # Cached, but revalidated on every load (a cheap 304), so a configuration change shows at once.
