@@ -221,6 +221,24 @@ class User(db.Model):  # type: ignore[name-defined]
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role_known"),)
 
 
+class ApiKey(db.Model):  # type: ignore[name-defined]
+    """A stats API key of one user: shown once, stored as a SHA-256 hash, revocable."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # The first characters of the key, kept in clear so a user can tell keys apart in a list.
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
 class AuditLog(db.Model):  # type: ignore[name-defined]
     """Security/audit trail: who changed what. Kept 12 months; never holds a raw IP or a secret."""
 
@@ -351,6 +369,30 @@ class BotTally(db.Model):  # type: ignore[name-defined]
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     hits: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Scan(db.Model):  # type: ignore[name-defined]
+    """One run of the cookie scanner over a site: its settings, its state and the report it produced."""
+
+    __tablename__ = "scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2048))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    max_pages: Mapped[int] = mapped_column(Integer, default=10)
+    requested_by: Mapped[str | None] = mapped_column(String(254))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    site: Mapped[Site] = relationship()
+
+    __table_args__ = (
+        Index("ix_scans_site_id_started_at", "site_id", "started_at"),
+        CheckConstraint("status IN ('running', 'done', 'failed')", name="status_known"),
+    )
 
 
 def record_audit(actor: str, action: str, target: str | None = None, **details: Any) -> AuditLog:
