@@ -372,7 +372,8 @@ def bench_backend(
     yield (
         f"collect {backend}: gunicorn sync x{workers} workers; wrk {load.threads} threads, "
         f"{load.connections} connections, {load.seconds:g} s after a {WARMUP_SECONDS:g} s warm-up; "
-        f"{visitors} visitors; {os.cpu_count()} CPUs shared by wrk and the servers"
+        f"{visitors} visitors; {os.cpu_count()} CPUs shared by wrk and the servers; "
+        f"rate limits counted in {SETTINGS['RATELIMIT_STORAGE_URI']}"
     )
     with tempfile.TemporaryDirectory(prefix=f"collect-{backend}-") as name:
         directory = Path(name)
@@ -479,15 +480,14 @@ HOT_SPOTS = (
     ("CORS preflight hook: registered_origins()", "consent_server/cors.py", "registered_origins"),
     ("json_body()", "consent_server/edge.py", "json_body"),
     ("pydantic validate(CollectIn)", "consent_server/validation.py", "validate"),
-    ("get_site()", "consent_server/sites/services.py", "get_site"),
-    ("consent_tokens() (serializer built)", "consent_server/consent/routes.py", "consent_tokens"),
+    ("Collector.site() (per-worker snapshot)", "consent_server/collect/runtime.py", "site"),
     ("ConsentTokens.verify()", "consent_server/tokens.py", "verify"),
+    ("Collector.latest_choice() (the one read)", "consent_server/collect/runtime.py", "latest_choice"),
     ("current_visitor() (UA parse, cached)", "consent_server/consent/routes.py", "current_visitor"),
-    ("record_hit()", "consent_server/collect/services.py", "record_hit"),
-    ("  check_consent() (latest proof record)", "consent_server/collect/services.py", "check_consent"),
-    ("  current_salt()", "consent_server/analytics/salts.py", "current_salt"),
-    ("  _open_session()", "consent_server/collect/services.py", "_open_session"),
-    ("  session.flush() (INSERT event, UPDATE visit)", "sqlalchemy/orm/scoping.py", "flush"),
+    ("prepare_hit()", "consent_server/collect/services.py", "prepare_hit"),
+    ("HitBuffer.add()", "consent_server/collect/runtime.py", "add"),
+    ("HitBuffer.flush() (batch writes, other thread)", "consent_server/collect/runtime.py", "flush"),
+    ("  store_hits()", "consent_server/collect/services.py", "store_hits"),
     ("db.session.commit()", "sqlalchemy/orm/scoping.py", "commit"),
     ("  DBAPI commit (fsync / WAL)", "~", "<method 'commit' of 'sqlite3.Connection' objects>"),
     ("  DBAPI commit (psycopg)", "psycopg/connection.py", "commit"),
@@ -502,6 +502,7 @@ def profile_collector(database: Database, bodies: Sequence[str], hits: int) -> l
     from sqlalchemy import event
 
     from consent_server import create_app
+    from consent_server.collect.runtime import shutdown_collector
     from consent_server.extensions import db
 
     with environment(server_environment(database, SETTINGS)):
@@ -546,6 +547,7 @@ def profile_collector(database: Database, bodies: Sequence[str], hits: int) -> l
     send(hits)
     profiler.disable()
     profiled_ms = (time.perf_counter() - started) / hits * 1e3
+    shutdown_collector(app)  # writes the last batch while the database is still there
     with app.app_context():
         db.engine.dispose()
 
@@ -598,6 +600,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", type=int, default=0, metavar="HITS", help="also profile HITS hits in-process (cProfile)"
     )
+    parser.add_argument(
+        "--ratelimit-storage",
+        default="memory://",
+        metavar="URI",
+        help="CONSENT_RATELIMIT_STORAGE_URI of the server (redis://... is what several workers need)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("collect: wrk is not installed (https://github.com/wg/wrk)")
@@ -607,6 +615,7 @@ def main(argv: list[str] | None = None) -> int:
     if min(args.workers, args.threads, args.visitors, args.rounds) < 1 or args.seconds < 1:
         parser.error("--workers, --threads, --visitors, --rounds and --seconds must be at least 1")
     load = Load(args.seconds, args.connections, args.threads)
+    SETTINGS["RATELIMIT_STORAGE_URI"] = args.ratelimit_storage
     for backend in BACKENDS if args.backend == "both" else (args.backend,):
         if backend == "postgresql" and (reason := postgres_unavailable()):
             print(f"collect {backend}: skipped, {reason}")

@@ -10,6 +10,7 @@ import http.client
 import json
 import math
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -78,7 +79,8 @@ class Database:
 
     def everything_stored(self) -> str:
         """Every byte the database keeps, as text: for SQLite the file with its -wal and -shm (free pages
-        and uncheckpointed frames included), for PostgreSQL every row of every table in `public`.
+        and uncheckpointed frames included), for PostgreSQL every row of every table in `public` as JSON
+        followed by what `pg_dump` writes (when the client is installed).
 
         Read this before opening the database otherwise: closing the last SQLite connection checkpoints
         and removes the -wal file.
@@ -95,7 +97,21 @@ class Database:
             for (table,) in tables
             for row in self.query(f'SELECT row_to_json(t)::text FROM public."{table}" AS t')
         ]
-        return "\n".join(rows)
+        return "\n".join([*rows, self.pg_dump()])
+
+    def pg_dump(self) -> str:
+        """The whole database as `pg_dump` writes it (every schema, partitions included); "" without it."""
+        binary = shutil.which("pg_dump")
+        if binary is None:
+            return ""
+        result = subprocess.run(
+            [binary, "--no-owner", "--dbname", _libpq(self.url)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return result.stdout
 
 
 @contextmanager

@@ -10,13 +10,15 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
 from .accounts.services import create_user
 from .analytics.jobs import run_due_jobs
 from .analytics.rollups import refresh_day
+from .auth.services import create_api_key, normalise_email
 from .errors import DomainError
 from .extensions import db
-from .models import record_audit
+from .models import User, record_audit
 from .retention.services import purge
 from .sites.services import create_site, export_site, get_site, import_site
 from .timeutil import isoformat, parse_iso, utcnow
@@ -100,6 +102,24 @@ def users_create(email: str, role: str, site_keys: tuple[str, ...], password_std
     click.echo(f"Created {user.role} {user.email}.")
 
 
+@users.command("api-key")
+@click.argument("email")
+@click.option("--name", required=True, help="What the key is for (shown in the user's list of keys).")
+def users_api_key(email: str, name: str) -> None:
+    """Create a stats API key for a user and print it; it is stored hashed and never shown again."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    if user is None:
+        click.echo(f"Error: no user {email!r}.", err=True)
+        sys.exit(2)
+    try:
+        api_key, secret = create_api_key(db.session, user, name, utcnow(), actor="cli")
+        db.session.commit()
+    except DomainError as exc:
+        fail(exc)
+    click.echo(f"Created API key {api_key.name!r} for {user.email}. It is shown only this once:")
+    click.echo(secret)
+
+
 @retention.command("purge")
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
 @click.option(
@@ -160,7 +180,52 @@ def serve_command(host: str, port: int, workers: int) -> None:
     serve(app, host, port, workers, app.config["LOG_LEVEL"])
 
 
+@click.command("scan")
+@click.argument("url")
+@click.option("--site", "site_key", required=True, help="The site whose declaration the scan checks.")
+@click.option("--pages", default=10, show_default=True, type=click.IntRange(1, 1000), help="Pages per phase.")
+@click.option(
+    "--json",
+    "json_file",
+    type=click.File("w", encoding="utf-8"),
+    help="Also write the report as JSON (- for stdout).",
+)
+@click.option(
+    "--timeout", default=300.0, show_default=True, type=click.FloatRange(10, 1800), help="Seconds in all."
+)
+@click.option(
+    "--page-timeout", default=15.0, show_default=True, type=click.FloatRange(1, 120), help="Seconds per page."
+)
+def scan_command(
+    url: str, site_key: str, pages: int, json_file: Any, timeout: float, page_timeout: float
+) -> None:
+    """Scan a site in headless Chromium (no choice, reject all, accept all) against its declaration."""
+    from .scan.driver import ScanOptions  # Playwright is only imported where a scan runs
+    from .scan.report import render_text
+    from .scan.services import execute_scan, start_scan
+
+    try:
+        site = get_site(db.session, site_key)
+        scan = start_scan(db.session, site, url, pages, requested_by="cli")
+        db.session.commit()
+    except DomainError as exc:
+        fail(exc)
+    click.echo(f"Scanning {scan.url} for site {site_key!r} (scan {scan.id}) ...", err=True)
+    options = ScanOptions(max_pages=pages, timeout_s=timeout, page_timeout_s=page_timeout)
+    scan = execute_scan(db.session, scan.id, db.session.commit, options)
+    if scan.status != "done" or scan.report is None:
+        click.echo(f"Error: the scan failed: {scan.error}", err=True)
+        sys.exit(1)
+    # With --json - the JSON goes to standard output, and the text to standard error.
+    to_stderr = json_file is not None and getattr(json_file, "name", "") == "<stdout>"
+    click.echo(render_text(scan.report), err=to_stderr)
+    if json_file is not None:
+        json.dump(scan.report, json_file, indent=2, ensure_ascii=False)
+        json_file.write("\n")
+
+
 def register_commands(app: Flask) -> None:
     for group in (sites, users, retention, analytics):
         app.cli.add_command(group)
     app.cli.add_command(serve_command)
+    app.cli.add_command(scan_command)

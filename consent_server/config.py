@@ -98,6 +98,30 @@ SETTINGS: tuple[Setting, ...] = (
         "Rate limit for analytics hits per truncated client network.",
     ),
     Setting(
+        "RATELIMIT_LOGIN_ACCOUNT",
+        "5/minute",
+        str,
+        "Failed dashboard logins per account (e-mail address), counted in the rate-limit storage.",
+    ),
+    Setting(
+        "RATELIMIT_LOGIN_IP",
+        "20/minute",
+        str,
+        "Failed dashboard logins per truncated client network, counted in the rate-limit storage.",
+    ),
+    Setting(
+        "SESSION_LIFETIME_HOURS",
+        12,
+        _positive_int,
+        "A dashboard session ends this many hours after login, at the latest.",
+    ),
+    Setting(
+        "COOKIE_SECURE",
+        "auto",
+        _choice("auto", "always"),
+        "`auto`: dashboard cookies are Secure when the request came over https; `always`: always Secure.",
+    ),
+    Setting(
         "SALT_PERIOD",
         "day",
         _choice("day", "month"),
@@ -108,6 +132,20 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         str,
         "Path to a MaxMind-format `.mmdb` country database; default: the offline data the package ships.",
+    ),
+    Setting(
+        "COLLECT_FLUSH_MS",
+        100,
+        _non_negative_int,
+        "Each worker writes accepted analytics hits in one batch every this many milliseconds "
+        "(0: every hit is written before its 202). SIGTERM flushes; SIGKILL loses at most this window.",
+    ),
+    Setting(
+        "COLLECT_BUFFER_MAX",
+        10000,
+        _positive_int,
+        "Hits one worker may hold unwritten (while the database is slow or away); beyond it the "
+        "collector answers 503.",
     ),
     Setting(
         "ANALYTICS_RETENTION_MONTHS", 26, _positive_int, "Analytics events and rollups (calendar months)."
@@ -132,6 +170,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest request body in bytes (site imports); the widget API accepts at most 16 KiB.",
     ),
     Setting("LOG_LEVEL", "INFO", str, "Python log level for the application and the WSGI server."),
+    Setting(
+        "STATS_MIN_VISITORS",
+        5,
+        _positive_int,
+        "k-anonymity floor: statistics rows and totals with fewer visitors are folded or hidden.",
+    ),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from typing import Protocol
 
 from flask import Blueprint, Response, g, request
 from sqlalchemy import select
@@ -34,7 +36,12 @@ def registered_origins() -> frozenset[str]:
     return origins
 
 
-def require_origin(site: Site) -> None:
+class HasOrigins(Protocol):
+    @property
+    def origins(self) -> Sequence[str]: ...
+
+
+def require_origin(site: HasOrigins) -> None:
     """Refuse a browser request from an origin the site did not register. Raises Forbidden."""
     origin = request.headers.get("Origin")
     if origin is not None and origin not in site.origins:

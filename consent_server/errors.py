@@ -55,6 +55,22 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class TooManyRequests(DomainError):
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    """The server cannot take the request now (its database is away, its buffer full); retry later."""
+
+    status = 503
+    code = "unavailable"
+
+
 class UnsupportedMediaType(DomainError):
     status = 415
     code = "unsupported_media_type"
@@ -80,7 +96,10 @@ def _wants_json() -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Response:
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        response = error_response(exc.status, exc.code, exc.message, exc.fields)
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response | HTTPException:

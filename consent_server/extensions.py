@@ -7,8 +7,10 @@ from typing import Any
 
 from flask import request
 from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
@@ -30,6 +32,12 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 # Keyed on the truncated network (the raw address never reaches the app), so limits count per /24 or /48.
 limiter = Limiter(key_func=lambda: request.remote_addr or "unknown", default_limits=[], headers_enabled=True)
+# Dashboard sessions: consent_server.auth.access registers the user loader and owns every access rule.
+login_manager = LoginManager()
+# Server-side session validity (auth.access) replaces Flask-Login's IP/User-Agent fingerprinting.
+login_manager.session_protection = None
+# Every form POST needs a token; the widget's token-authenticated JSON API is exempted in create_app.
+csrf = CSRFProtect()
 
 
 @event.listens_for(Engine, "connect")

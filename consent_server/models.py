@@ -82,6 +82,8 @@ class Site(db.Model):  # type: ignore[name-defined]
     texts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When policy_version last changed: the date of the policy that the cookie declaration shows.
+    policy_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="site", order_by="Category.position", cascade="all, delete-orphan"

@@ -26,6 +26,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         415: "Body is neither application/json nor text/plain",
         422: "A field is missing, of the wrong type, or not allowed for this site",
         429: "Too many requests from this network",
+        503: "The database does not answer, or too many hits wait to be written: retry later",
     }
     return {str(status): _json(ERROR, meaning[status]) for status in statuses}
 
@@ -122,6 +123,8 @@ DECLARATION = {
     },
 }
 BEARER: list[dict[str, list[str]]] = [{"consentToken": []}]
+# The stats API: a user's API key as a Bearer token, or the dashboard session cookie (same access rules).
+API_USER: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"dashboardSession": []}]
 CONSENT_ID = {
     "name": "consent_id",
     "in": "path",
@@ -205,7 +208,8 @@ def openapi_document() -> dict[str, Any]:
                     "description": "Accepted as application/json or text/plain JSON (sendBeacon). "
                     "The collector checks the token's signature, site, analytics grant, policy version "
                     "and age, and the visitor's latest recorded choice. "
-                    "Bots and prefetches are answered 202 but only counted.",
+                    "Bots and prefetches are answered 202 but only counted. "
+                    "An accepted hit is written within CONSENT_COLLECT_FLUSH_MS (see the README).",
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -215,7 +219,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                     "responses": {
                         "202": {"description": "Accepted"},
-                        **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429),
+                        **_errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
                     },
                 },
                 "options": {
@@ -258,6 +262,21 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
             },
-            "securitySchemes": {"consentToken": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "consentToken": {"type": "http", "scheme": "bearer"},
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A stats API key (`csk_...`), created under /account/api-keys or with "
+                    "`consent-server users api-key`. It has its user's rights: admins every site, marketing "
+                    "users their granted sites; any other site answers 404, like a missing one.",
+                },
+                "dashboardSession": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "The dashboard's login session (same rights as bearerAuth).",
+                },
+            },
         },
     }

@@ -11,6 +11,7 @@ from gunicorn.glogging import Logger
 
 from .analytics.jobs import start_scheduler
 from .analytics.partitions import ensure_partitions
+from .collect.runtime import shutdown_collector
 from .extensions import db
 from .logs import AddressScrubber, configure_logging
 from .timeutil import utcnow
@@ -36,6 +37,11 @@ def _post_fork(_server: Any, worker: Any) -> None:
         db.engine.dispose(close=False)
     # Every worker ticks; leases in the database let exactly one of them (of any instance) do each job.
     start_scheduler(app)
+
+
+def _worker_exit(_server: Any, worker: Any) -> None:
+    # A graceful stop (SIGTERM, SIGINT, a reload) ends here: write the hits this worker acknowledged.
+    shutdown_collector(worker.app.flask_app)
 
 
 class Server(BaseApplication):
@@ -77,6 +83,7 @@ def serve(app: Flask, host: str, port: int, workers: int, log_level: str) -> Non
             "keepalive": 5,
             "proc_name": "consent-server",
             "post_fork": _post_fork,
+            "worker_exit": _worker_exit,
         },
     )
     # The CLI runs commands inside an app context; workers forked from it would share one `g` and one

@@ -19,6 +19,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from consent_server import create_app
+from consent_server.collect.runtime import shutdown_collector
 from consent_server.extensions import db
 from tests.factories import site_document
 
@@ -79,6 +80,9 @@ def app_settings(database_url: str, **overrides: Any) -> dict[str, Any]:
         "SECRET_KEY": TEST_SECRET,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_CONSENT": "100000/minute",
+        # Every accepted hit is written before its 202, so a test can look at once; the buffered
+        # write path is exercised by tests/integration/test_collect_buffer.py and the server tests.
+        "COLLECT_FLUSH_MS": 0,
         **overrides,
     }
 
@@ -122,6 +126,7 @@ def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(app_settings(database_url, **app_config))
     with app.app_context():
         yield app
+        shutdown_collector(app)
         db.session.rollback()
         empty_all_tables()
         db.session.remove()
@@ -144,3 +149,62 @@ def make_site(app: Flask) -> Any:
         return site
 
     return make
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Any:
+    """make_user(role="marketing", sites=(), *, email=None, password=None, active=True) -> User.
+
+    `sites` holds Site rows or site keys to grant. Without a password the user cannot log in through the
+    form (use login_as); with one it is hashed as in production (scrypt: slow on purpose, so only for
+    tests that post to /login).
+    """
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from consent_server.models import Site, User
+
+    numbers = iter(range(1, 10_000))
+
+    def make(
+        role: str = "marketing",
+        sites: Any = (),
+        *,
+        email: str | None = None,
+        password: str | None = None,
+        active: bool = True,
+    ) -> User:
+        granted = [
+            db.session.scalar(select(Site).where(Site.key == site)) if isinstance(site, str) else site
+            for site in sites
+        ]
+        user = User(
+            email=email or f"{role}-{next(numbers)}@example.org",
+            role=role,
+            password_hash=generate_password_hash(password) if password else "!no-password",
+            sites=granted,
+            active=active,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Any:
+    """login_as(user, on=client) gives the test client a valid dashboard session of `user` (no form)."""
+    import time
+
+    from consent_server.auth.access import session_values
+
+    def login(user: Any, on: FlaskClient | None = None) -> FlaskClient:
+        target = on or client
+        with target.session_transaction() as session:
+            session.clear()
+            session.permanent = True
+            session.update(session_values(user, time.time()))
+        return target
+
+    return login

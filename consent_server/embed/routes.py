@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from datetime import date
+from functools import partial
 
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+
+from ..auth.i18n import MONTHS
 from ..cors import install_cors
 from ..errors import NotFound
 from ..extensions import db
 from ..sites.services import get_site
-from .services import declaration, duration_text, widget_for
+from ..tokens import ConsentTokens
+from .services import declaration, duration_text, visitor_choice, widget_for
+
+CONSENT_COOKIE = "cs_consent"  # the widget's own cookie (widget/src/consent.js)
 
 bp = Blueprint("embed", __name__)
 api = Blueprint("declaration", __name__, url_prefix="/api/v1/sites")
@@ -40,7 +47,7 @@ def widget(key: str) -> Response:
 
 
 @bp.get("/sites/<key>/cookies")
-def declaration_page(key: str) -> str:
+def declaration_page(key: str) -> Response:
     try:
         site = get_site(db.session, key)
     except NotFound:
@@ -48,13 +55,29 @@ def declaration_page(key: str) -> str:
     lang = request.args.get("lang", "")
     if lang not in site.languages:
         lang = request.accept_languages.best_match(site.languages) or site.default_language
-    return render_template(
+    cookie = request.cookies.get(CONSENT_COOKIE)
+    tokens = ConsentTokens(current_app.config["SECRET_KEY"], current_app.config["SECRET_KEY_FALLBACKS"])
+    page = render_template(
         "declaration.html",
         doc=declaration(site, lang),
         lang=lang,
         languages=site.languages,
         duration=duration_text,
+        day=partial(long_date, lang=lang),
+        choice=visitor_choice(site, cookie, tokens),
+        site_url=site.origins[0] if site.origins else None,
     )
+    response = Response(page, mimetype="text/html")
+    response.vary.add("Cookie")
+    if cookie is not None:
+        response.headers["Cache-Control"] = "private, no-store"  # it shows this visitor's own choice
+    return response
+
+
+def long_date(iso: str, lang: str) -> str:
+    """2026-05-03 -> "3 mei 2026" / "3 May 2026", in the declaration's language."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
 
 
 @api.get("/<key>/declaration")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 import brotli
 import rcssmin
@@ -16,11 +17,13 @@ from calmjs.parse import es5
 from calmjs.parse.unparsers.es5 import minify_print
 from sqlalchemy import select
 
+from ..errors import Unauthorized
 from ..extensions import DBSession
 from ..models import Site
 from ..paths import source_directory
 from ..sites.schemas import contrast_ratio
 from ..sites.services import DEFAULT_TEXTS, get_site
+from ..tokens import ConsentTokens
 
 CONFIG_PLACEHOLDER = "__CONFIG__"
 
@@ -210,6 +213,23 @@ def build_widget(site: Site) -> Artefact:
     )
 
 
+# The admin's live preview: the same widget, reading a draft configuration from the preview page.
+PREVIEW_CONFIG_ELEMENT = "cs-preview-config"
+PREVIEW_CONFIG = f'JSON.parse(document.getElementById("{PREVIEW_CONFIG_ELEMENT}").textContent)'
+
+
+def preview_script() -> bytes:
+    """The widget with no site in it: it takes its configuration from the page's JSON data block."""
+    script, _ = _sources()
+    return script.replace(CONFIG_PLACEHOLDER, PREVIEW_CONFIG).encode("utf-8")
+
+
+def preview_config(site: Site) -> str:
+    """What `build_widget` would embed for this site, as JSON safe inside a <script> data block."""
+    _, style = _sources()
+    return _json_for_script(widget_config(site, theme_css(site.theme) + style))
+
+
 _built: dict[str, tuple[datetime, Artefact]] = {}
 
 
@@ -238,6 +258,7 @@ def declaration(site: Site, lang: str) -> dict[str, Any]:
         "language": lang,
         "policy_version": site.policy_version,
         "updated_at": site.updated_at.date().isoformat(),
+        "policy_date": (site.policy_updated_at or site.updated_at).date().isoformat(),
         "privacy_url": site.privacy_url,
         "consent_lifetime_months": site.consent_lifetime_months,
         "title": texts["declaration_link"],
@@ -270,6 +291,30 @@ def declaration(site: Site, lang: str) -> dict[str, Any]:
             }
             for category in site.categories
         ],
+    }
+
+
+def visitor_choice(site: Site, cookie: str | None, tokens: ConsentTokens) -> dict[str, Any] | None:
+    """The choice the widget stored in the visitor's `cs_consent` cookie, when the browser sent it here.
+
+    Browsers send it to the consent server only when the site's cookie domain covers this host (for
+    example consent.monoconnect.nl under .monoconnect.nl). Only what the signed token says counts:
+    None for a missing, unreadable or forged cookie, or one of another site.
+    """
+    if not cookie or len(cookie) > 4096:
+        return None
+    try:
+        state = json.loads(unquote(cookie))
+        claims = tokens.verify(state["t"])
+    except (ValueError, TypeError, KeyError, Unauthorized):
+        return None
+    if claims.site != site.key or claims.consent_id != state.get("i"):
+        return None
+    return {
+        "consent_id": claims.consent_id,
+        "granted": [category.key for category in site.categories if category.key in claims.granted],
+        "current": claims.policy_version == site.policy_version,
+        "recorded_at": claims.issued_at,
     }
 
 

@@ -104,6 +104,8 @@ def apply_document(session: DBSession, site: Site, doc: SiteDoc) -> Site:
     site.origins = list(dict.fromkeys(doc.origins))
     site.cookie_domain = doc.cookie_domain
     site.default_language = doc.default_language
+    if site.id is None or site.policy_version != doc.policy_version:
+        site.policy_updated_at = utcnow()
     site.policy_version = doc.policy_version
     site.consent_lifetime_months = doc.consent_lifetime_months
     site.gpc_mode = doc.gpc_mode

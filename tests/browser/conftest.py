@@ -13,10 +13,8 @@ SQLite file and its own pair of servers, threads in this process:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +23,9 @@ from playwright.sync_api import BrowserContext, Page
 from werkzeug.serving import make_server
 
 from consent_server import create_app
+from consent_server.collect.runtime import shutdown_collector
 from consent_server.extensions import db
+from consent_server.scan.browser import LAUNCH_ARGS, chromium_path
 from tests.browser.support import (
     WIDGET_PATH,
     HostPage,
@@ -40,25 +40,6 @@ from tests.browser.support import (
 )
 from tests.conftest import app_settings
 from tests.factories import CHROME_UA
-
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    """CHROMIUM_PATH, else Debian's Chromium, else None (Playwright's own build)."""
-    configured = os.environ.get("CHROMIUM_PATH")
-    if configured:
-        return configured
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
 @pytest.fixture(scope="session")
@@ -128,6 +109,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
             thread.join(timeout=5)
         consent.server_close()
         host.server_close()
+        shutdown_collector(app)
         with app.app_context():
             db.engine.dispose()
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -162,6 +164,8 @@ def test_client_ip_and_user_agent_reach_no_database_and_no_log(backend: str, tmp
     assert "203.0.113.0" in stored and "2001:db8:abcd::" in stored
     assert '"POST /api/v1/consent" 201' in logs
     assert "/nieuws" in stored and "Aanmelden" in stored  # the analytics rows are in what was searched
+    if backend == "postgresql" and shutil.which("pg_dump"):
+        assert "COPY public.analytics_events" in stored  # pg_dump's output was searched too
     assert leaks(logs, CLIENT_V4, CLIENT_V6, SPOOFED) == []
     assert leaks(stored, CLIENT_V4, CLIENT_V6, SPOOFED) == []
     assert "ZeldzaamMerk" not in logs and "ZeldzaamMerk" not in stored
@@ -192,3 +196,55 @@ def test_rate_limit_holds_across_workers_with_redis_storage(tmp_path: Path) -> N
         statuses = [server.post_consent().status for _ in range(12)]
     assert statuses.count(201) == 5, statuses
     assert statuses.count(429) == 7, statuses
+
+
+def send_pageviews(server: ServerProcess, visitors: int, hits_each: int) -> list[int]:
+    """Accept-all consents for some visitors, then pageviews of each; returns the collect statuses."""
+    tokens = [server.post_consent(action="accept_all").json()["token"] for _ in range(visitors)]
+    statuses = []
+    for n in range(hits_each):
+        for token in tokens:
+            hit = {
+                "site": "example",
+                "token": token,
+                "type": "pageview",
+                "url": f"https://www.example.nl/p{n}",
+            }
+            reply = server.request("POST", "/api/v1/collect", json.dumps(hit).encode(), JSON_HEADERS)
+            statuses.append(reply.status)
+    return statuses
+
+
+def stored_events(database: Database) -> int:
+    return int(database.query("SELECT count(*) FROM analytics_events")[0][0])
+
+
+def test_sigterm_writes_every_acknowledged_hit(backend: str, tmp_path: Path) -> None:
+    # A flush interval longer than the test: the hits can only reach the database at shutdown.
+    settings = {"COLLECT_FLUSH_MS": "600000"}
+    with fresh_database(backend, tmp_path) as database:
+        with running_server(database, tmp_path, settings) as server:
+            statuses = send_pageviews(server, visitors=6, hits_each=5)
+            waiting = stored_events(database)
+            exit_code = server.stop()
+        stored = stored_events(database)
+        visits_pageviews = database.query("SELECT count(*), sum(pageviews) FROM analytics_sessions")[0]
+
+    assert statuses == [202] * 30
+    assert waiting == 0, "the hits should still be in the workers' buffers before the stop"
+    assert exit_code == 0
+    assert stored == 30
+    assert tuple(visits_pageviews) == (6, 30)
+
+
+def test_hits_older_than_the_flush_interval_survive_sigkill(backend: str, tmp_path: Path) -> None:
+    settings = {"COLLECT_FLUSH_MS": "200"}
+    with fresh_database(backend, tmp_path) as database:
+        with running_server(database, tmp_path, settings) as server:
+            statuses = send_pageviews(server, visitors=4, hits_each=5)
+            time.sleep(1.0)  # five intervals: every acknowledged hit has had its batch written
+            server.kill()
+        stored = stored_events(database)
+
+    assert statuses == [202] * 20
+    assert stored == 20

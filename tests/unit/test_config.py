@@ -22,14 +22,21 @@ def test_load_settings_uses_the_defaults_for_an_empty_environment() -> None:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_CONSENT": "120/minute",
         "RATELIMIT_COLLECT": "600/minute",
+        "RATELIMIT_LOGIN_ACCOUNT": "5/minute",
+        "RATELIMIT_LOGIN_IP": "20/minute",
+        "SESSION_LIFETIME_HOURS": 12,
+        "COOKIE_SECURE": "auto",
         "SALT_PERIOD": "day",
         "GEOIP_DATABASE": None,
+        "COLLECT_FLUSH_MS": 100,
+        "COLLECT_BUFFER_MAX": 10000,
         "ANALYTICS_RETENTION_MONTHS": 26,
         "SECURITY_LOG_RETENTION_MONTHS": 12,
         "CONSENT_LOG_RETENTION_MONTHS": 38,
         "USER_RETENTION_DAYS": 90,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "LOG_LEVEL": "INFO",
+        "STATS_MIN_VISITORS": 5,
     }
 
 

@@ -1,0 +1,280 @@
+"""The two ways a statistics question is answered: daily rollups, or the raw rows of the period.
+
+- Rollups (analytics_daily) answer every unfiltered question, whatever the range: one row per UTC day
+  and value, summed here. Today's rows are rebuilt every minute by the rollup job.
+- Raw rows (analytics_sessions, analytics_events) answer what one-dimension rollups cannot: filters,
+  and hours. They also answer unfiltered questions when asked to (`read="raw"`), which is how tests
+  and bench/dashboard.py check that both ways give the same numbers.
+
+How raw rows are counted, so that unfiltered answers equal the rollups exactly:
+
+- visitors are distinct (UTC day, visitor key) pairs: daily unique visitors, added up;
+- without an event filter everything comes from the visits (sessions) that started in the period and
+  match the visit filters: visits, pageviews, bounces, duration and custom events are their counters;
+- an event filter (`event:page`, `event:name`) selects events: visitors, pageviews and custom events
+  count the matching events (of visits matching the visit filters), while visits, bounce rate and visit
+  duration describe the visits that contain at least one matching event;
+- an `event:page` breakdown counts pageviews, an `event:name` breakdown custom events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    tuple_,
+)
+
+from ..analytics.rollups import EMPTY
+from ..extensions import DBSession
+from ..models import AnalyticsEvent, AnalyticsSession, DailyRollup
+from .figures import Totals
+from .query import NONE_VALUE, Filter, Property
+
+S = AnalyticsSession
+E = AnalyticsEvent
+R = DailyRollup
+# A group key: a breakdown value (str), a bucket ("2026-11-25", "2026-11-01", "2026-11-25 13:00:00"),
+# or None for the whole period.
+Key = str | None
+
+
+def bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """[first 00:00 UTC, the day after last 00:00 UTC)."""
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    return start, datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)
+
+
+# --- rollups -------------------------------------------------------------------------------------------
+
+
+def _rollup_sums() -> list[Any]:
+    return [
+        func.sum(R.visitors),
+        func.sum(R.visits),
+        func.sum(R.pageviews),
+        func.sum(R.bounces),
+        func.sum(R.duration_s),
+        func.sum(R.events),
+    ]
+
+
+def _totals(row: Sequence[Any], offset: int = 1) -> Totals:
+    return Totals(*(int(value or 0) for value in row[offset : offset + 6]))
+
+
+def rollup_by_value(
+    session: DBSession, site_id: int, first: date, last: date, dimension: str
+) -> dict[str, Totals]:
+    """Summed rollups per value of one dimension ("" = the day's totals, under the value "")."""
+    rows = session.execute(
+        select(R.value, *_rollup_sums())
+        .where(R.site_id == site_id, R.dimension == dimension, R.day >= first, R.day <= last)
+        .group_by(R.value)
+    )
+    return {row[0]: _totals(row) for row in rows}
+
+
+def rollup_by_day(
+    session: DBSession, site_id: int, first: date, last: date, dimension: str = "", value: str = ""
+) -> dict[date, Totals]:
+    """One rollup row per day that has one: the day's totals (dimension ""), or one value's."""
+    rows = session.execute(
+        select(R.day, R.visitors, R.visits, R.pageviews, R.bounces, R.duration_s, R.events).where(
+            R.site_id == site_id, R.dimension == dimension, R.value == value, R.day >= first, R.day <= last
+        )
+    )
+    return {row[0]: _totals(row) for row in rows}
+
+
+def rollup_filter(filters: Sequence[Filter]) -> tuple[str, str] | None:
+    """The rollup row that answers a filter exactly, if one does: a single `visit:...==value` (one value,
+    no wildcard) selects the visits of one rollup value, so its totals and days are that value's rows.
+    Anything else (two filters, `!=`, alternatives, wildcards, event filters) needs the raw rows."""
+    if len(filters) != 1:
+        return None
+    only = filters[0]
+    if only.negate or not only.prop.is_visit or len(only.values) != 1 or "*" in only.values[0]:
+        return None
+    return only.prop.rollup, "" if only.values[0] == NONE_VALUE else only.values[0]
+
+
+# --- raw rows ------------------------------------------------------------------------------------------
+
+
+def _dialect(session: DBSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def bucket(column: Any, interval: str, dialect: str) -> ColumnElement[Any]:
+    """The UTC hour, day or month a timestamp falls in, as an expression grouped on by the database."""
+    # Constants are rendered inline: PostgreSQL accepts a GROUP BY expression only when it is textually
+    # the one selected, and two bound parameters never are.
+    if dialect == "postgresql":
+        utc = func.timezone(literal_column("'UTC'"), column)
+        if interval == "day":
+            return cast(utc, Date)
+        return func.date_trunc(literal_column(f"'{interval}'"), utc)
+    # SQLite holds UTC timestamps as text, 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's DateTime storage
+    # format, which UTCDateTime writes): a prefix is the bucket, and much cheaper than strftime().
+    if interval == "day":
+        return func.substr(column, 1, 10, type_=String)
+    suffix = literal_column("':00:00'" if interval == "hour" else "'-01'", String)
+    return func.substr(column, 1, 13 if interval == "hour" else 7, type_=String).concat(suffix)
+
+
+def bucket_key(value: Any, interval: str) -> str:
+    """A bucket as the string the API shows: 2026-11-25, 2026-11-01 or 2026-11-25 13:00:00."""
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d %H:00:00" if interval == "hour" else "%Y-%m-%d")
+    return str(value)
+
+
+def _visitors(moment: Any, key: Any, dialect: str) -> ColumnElement[Any]:
+    """Distinct (UTC day, visitor key) pairs: daily unique visitors, added up."""
+    day = bucket(moment, "day", dialect)
+    if dialect == "postgresql":
+        return func.count(distinct(tuple_(day, key)))
+    return func.count(distinct(day.concat(key)))
+
+
+def _event_name() -> ColumnElement[Any]:
+    """An event's name for filters; a pageview is called `pageview`, as in Plausible."""
+    return case((E.kind == "pageview", "pageview"), else_=func.coalesce(E.name, EMPTY))
+
+
+def _value_of(prop: Property) -> ColumnElement[Any]:
+    """The column a property reads, with NULL as "" (the rollups store no NULLs)."""
+    if prop.name == "event:name":
+        return func.coalesce(E.name, EMPTY)
+    model: Any = S if prop.is_visit else E
+    column = getattr(model, prop.column)
+    return func.coalesce(column, EMPTY) if column.nullable else column
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
+
+
+def condition(f: Filter) -> ColumnElement[bool]:
+    """The SQL condition of one filter: any of its values (`*` wildcards, `(none)` = empty), or none."""
+    column = _event_name() if f.prop.name == "event:name" else _value_of(f.prop)
+    exact = [value for value in f.values if "*" not in value and value != NONE_VALUE]
+    if NONE_VALUE in f.values:
+        exact.append("")
+    parts: list[ColumnElement[bool]] = [column.in_(exact)] if exact else []
+    parts += [column.like(_like(value), escape="\\") for value in f.values if "*" in value]
+    matched = or_(*parts)
+    return not_(matched) if f.negate else matched
+
+
+def _bounced() -> ColumnElement[Any]:
+    return func.sum(cast(case((and_(S.pageviews <= 1, S.events == 0), 1), else_=0), Integer))
+
+
+def raw_totals(
+    session: DBSession,
+    site_id: int,
+    first: date,
+    last: date,
+    filters: Sequence[Filter] = (),
+    group: Property | str | None = None,
+) -> dict[Key, Totals]:
+    """Totals from the raw rows of the period, per group: None (one total), a breakdown property, or a
+    time bucket ("hour", "day", "month"). Keys are values ("" for none) or bucket strings."""
+    start, end = bounds(first, last)
+    dialect = _dialect(session)
+    visit_filters = [condition(f) for f in filters if f.prop.is_visit]
+    event_filters = [condition(f) for f in filters if not f.prop.is_visit]
+    visit_rows = [S.site_id == site_id, S.started_at >= start, S.started_at < end, *visit_filters]
+    event_rows = [E.site_id == site_id, E.occurred_at >= start, E.occurred_at < end, *event_filters]
+
+    if isinstance(group, Property) and not group.is_visit:
+        kind = "pageview" if group.name == "event:page" else "event"
+        value = _value_of(group)
+        query = select(value, _visitors(E.occurred_at, E.visitor_key, dialect), func.count()).where(
+            *event_rows, E.kind == kind
+        )
+        if visit_filters:
+            query = query.join(S, S.id == E.session_id).where(S.site_id == site_id, *visit_filters)
+        totals: dict[Key, Totals] = {}
+        for row in session.execute(query.group_by(value)):
+            counted = {"pageviews": row[2]} if kind == "pageview" else {"events": row[2]}
+            totals[row[0]] = Totals(visitors=row[1], **counted)
+        return totals
+
+    def group_by(moment: Any) -> ColumnElement[Any] | None:
+        if group is None:
+            return None
+        if isinstance(group, Property):
+            return _value_of(group)
+        return bucket(moment, group, dialect)
+
+    def grouped(query: Any, expression: ColumnElement[Any] | None) -> list[Any]:
+        if expression is None:
+            return list(session.execute(query))
+        query = query.add_columns(expression).group_by(expression)
+        return list(session.execute(query))
+
+    def key_of(row: Any) -> Key:
+        if group is None:
+            return None
+        return row[-1] if isinstance(group, Property) else bucket_key(row[-1], group)
+
+    if not event_filters:
+        query = select(
+            _visitors(S.started_at, S.visitor_key, dialect),
+            func.count(),
+            func.sum(S.pageviews),
+            _bounced(),
+            func.sum(S.duration_s),
+            func.sum(S.events),
+        ).where(*visit_rows)
+        rows = grouped(query, group_by(S.started_at))
+        return {key_of(row): _totals(row, 0) for row in rows if row[1]}
+
+    # Event filters: event counts from the matching events, visit figures from the visits holding them.
+    events = select(
+        _visitors(E.occurred_at, E.visitor_key, dialect),
+        func.sum(cast(case((E.kind == "pageview", 1), else_=0), Integer)),
+        func.sum(cast(case((E.kind == "event", 1), else_=0), Integer)),
+    ).where(*event_rows, E.kind.in_(("pageview", "event")))
+    if visit_filters or isinstance(group, Property):
+        events = events.join(S, S.id == E.session_id).where(S.site_id == site_id, *visit_filters)
+    matching = select(E.session_id).where(*event_rows, E.kind.in_(("pageview", "event")))
+    visits = select(func.count(), _bounced(), func.sum(S.duration_s)).where(*visit_rows, S.id.in_(matching))
+    totals = {}
+    for row in grouped(events, group_by(E.occurred_at)):
+        totals[key_of(row)] = Totals(visitors=row[0], pageviews=int(row[1] or 0), events=int(row[2] or 0))
+    for row in grouped(visits, group_by(S.started_at)):
+        found = totals.setdefault(key_of(row), Totals())
+        found.visits, found.bounces, found.duration_s = row[0], int(row[1] or 0), int(row[2] or 0)
+    return {key: found for key, found in totals.items() if found.visitors or found.visits}
+
+
+def realtime_count(session: DBSession, site_id: int, since: datetime, until: datetime) -> int:
+    """Distinct visitor keys with any hit (pageview, event, engagement ping) in [since, until]."""
+    return (
+        session.scalar(
+            select(func.count(distinct(E.visitor_key))).where(
+                E.site_id == site_id, E.occurred_at >= since, E.occurred_at <= until
+            )
+        )
+        or 0
+    )

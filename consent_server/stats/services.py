@@ -1,0 +1,384 @@
+"""The statistics engine behind the dashboard and the stats API: plain dicts in Plausible's v1 shape.
+
+No request access: routes parse the parameters (periods.py, query.py), call these with the session,
+the site, `k` (the STATS_MIN_VISITORS setting) and the clock, and serialise what comes back.
+
+- aggregate  -> {"results": {"visitors": {"value": 12, "change": 5}, ...}, "meta": {...}}
+- timeseries -> {"results": [{"date": "2026-11-01", "visitors": 3}, ...], "meta": {...}}
+- breakdown  -> {"results": [{"page": "/", "visitors": 10}, ..., {"page": "(other)", ...}], "meta": {...}}
+- realtime_visitors -> {"results": {"visitors": {"value": 7}}, "meta": {...}}
+- consent_stats -> {"results": {"totals", "categories", "timeseries", "devices", "languages",
+  "policy_versions"}, "meta": {...}}
+
+Where the numbers come from (`meta.source`): unfiltered questions read the daily rollups only, whatever
+the range (today's rollup is rebuilt every minute by the rollup job, so today lags by about a minute),
+and so do the cards and the chart filtered by one value of a visit property (a click on a row: that
+value's own rollup rows); other filters and the hourly chart read the raw rows of the period; realtime
+reads the raw events of the last five minutes. Every answer applies the k-anonymity floor (floor.py);
+`meta.k` says which k.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import Text, cast, func, select
+
+from ..extensions import DBSession
+from ..models import ACTIONS, ConsentRecord, Site
+from ..sites.schemas import NECESSARY
+from ..timeutil import isoformat
+from .figures import Totals, change
+from .floor import below_floor, hidden_indexes, hidden_total_shown
+from .periods import DateRange, month_of, parse_interval
+from .query import NONE_VALUE, OTHER_VALUE, Filter, Property, parse_metrics, parse_property
+from .reads import (
+    bounds,
+    bucket,
+    bucket_key,
+    raw_totals,
+    realtime_count,
+    rollup_by_day,
+    rollup_by_value,
+    rollup_filter,
+)
+
+Read = Literal["auto", "raw"]
+REALTIME_WINDOW = timedelta(minutes=5)
+TIMEZONE = "UTC"
+
+
+def _meta(period: DateRange, k: int, source: str, **extra: Any) -> dict[str, Any]:
+    return {"date_range": period.as_json(), "timezone": TIMEZONE, "k": k, "source": source, **extra}
+
+
+def _period_totals(
+    session: DBSession, site: Site, period: DateRange, filters: Sequence[Filter], read: Read
+) -> tuple[Totals, str]:
+    target = ("", "") if not filters else rollup_filter(filters)
+    if target is None or read == "raw":
+        found = raw_totals(session, site.id, period.first, period.last, filters)
+        return found.get(None, Totals()), "raw"
+    days = rollup_by_day(session, site.id, period.first, period.last, *target)
+    return sum(days.values(), Totals()), "rollups"
+
+
+def aggregate(
+    session: DBSession,
+    site: Site,
+    period: DateRange,
+    metrics: Sequence[str] = ("visitors",),
+    filters: Sequence[Filter] = (),
+    compare: bool = False,
+    *,
+    k: int,
+    read: Read = "auto",
+) -> dict[str, Any]:
+    """The metric cards of a period, with Plausible's `change` against the previous period.
+
+    A period with fewer than k visitors gives every metric `{"value": None, "below_k": True}`; a
+    previous period below k gives `change: None`. Raises InvalidInput for unknown metrics.
+    """
+    names = parse_metrics(list(metrics))
+    current, source = _period_totals(session, site, period, filters, read)
+    hidden = below_floor(current.visitors, k)
+    extra: dict[str, Any] = {"metrics": names, "below_k": hidden, "filters": [str(f) for f in filters]}
+    previous: Totals | None = None
+    previous_hidden = False
+    if compare:
+        earlier = period.previous()
+        previous, _ = _period_totals(session, site, earlier, filters, read)
+        previous_hidden = below_floor(previous.visitors, k)
+        extra.update(comparison=earlier.as_json(), comparison_below_k=previous_hidden)
+    results: dict[str, dict[str, Any]] = {}
+    for metric in names:
+        entry: dict[str, Any] = {"value": None if hidden else current.value(metric)}
+        if compare:
+            entry["change"] = (
+                None
+                if hidden or previous_hidden or previous is None
+                else change(metric, previous.value(metric), current.value(metric))
+            )
+        if hidden:
+            entry["below_k"] = True
+        results[metric] = entry
+    return {"results": results, "meta": _meta(period, k, source, **extra)}
+
+
+def bucket_keys(period: DateRange, interval: str) -> list[str]:
+    """Every point of a chart, empty ones included: hours, days or months (first day) of the period."""
+    if interval == "hour":
+        return [f"{period.first.isoformat()} {hour:02d}:00:00" for hour in range(24)]
+    if interval == "day":
+        return [day.isoformat() for day in period.dates()]
+    months: list[str] = []
+    for day in period.dates():
+        key = month_of(day).isoformat()
+        if not months or months[-1] != key:
+            months.append(key)
+    return months
+
+
+def _hide(rows: list[dict[str, Any]], weights: list[int], columns: Sequence[str], k: int) -> None:
+    """Blank the points below the floor (and the smallest others needed, see floor.py) in place."""
+    for index in hidden_indexes(weights, k):
+        rows[index].update(dict.fromkeys(columns), below_k=True)
+
+
+def timeseries(
+    session: DBSession,
+    site: Site,
+    period: DateRange,
+    metrics: Sequence[str] = ("visitors",),
+    filters: Sequence[Filter] = (),
+    interval: str | None = None,
+    *,
+    k: int,
+    read: Read = "auto",
+) -> dict[str, Any]:
+    """One point per hour (a single day only), day or month, empty points included.
+
+    Points below the floor show None for every metric and `below_k: True`. A month's visitors are its
+    daily visitors added up. Raises InvalidInput for unknown metrics or an impossible interval.
+    """
+    names = parse_metrics(list(metrics))
+    interval = parse_interval(interval, period)
+    keys = bucket_keys(period, interval)
+    found: dict[Any, Totals]
+    target = ("", "") if not filters else rollup_filter(filters)
+    if interval == "hour" or target is None or read == "raw":
+        found = raw_totals(session, site.id, period.first, period.last, filters, group=interval)
+        source = "raw"
+    else:
+        found = {}
+        for day, totals in rollup_by_day(session, site.id, period.first, period.last, *target).items():
+            key = (month_of(day) if interval == "month" else day).isoformat()
+            found[key] = found.get(key, Totals()) + totals
+        source = "rollups"
+    points = [found.get(key, Totals()) for key in keys]
+    rows = [
+        {"date": key, **{metric: point.value(metric) for metric in names}}
+        for key, point in zip(keys, points, strict=True)
+    ]
+    _hide(rows, [point.visitors for point in points], names, k)
+    extra = {"metrics": names, "interval": interval, "filters": [str(f) for f in filters]}
+    return {"results": rows, "meta": _meta(period, k, source, **extra)}
+
+
+def breakdown(
+    session: DBSession,
+    site: Site,
+    period: DateRange,
+    prop: Property | str,
+    metrics: Sequence[str] = ("visitors",),
+    filters: Sequence[Filter] = (),
+    limit: int = 100,
+    page: int = 1,
+    *,
+    k: int,
+    read: Read = "auto",
+) -> dict[str, Any]:
+    """Rows per value of a property, most visitors first, then one "(other)" row (`"other": True`)
+    holding the rows below the floor, last; then `limit` rows of page `page` (from 1).
+
+    `meta.total_rows` counts the rows before paging; `meta.folded_rows` how many "(other)" holds;
+    `meta.withheld_rows` how many rows are not shown at all (they stayed below k even together).
+    Raises InvalidInput for an unknown property or a metric the property cannot answer.
+    """
+    prop = parse_property(prop) if isinstance(prop, str) else prop
+    names = parse_metrics(list(metrics), prop)
+    found: dict[Any, Totals]
+    if filters or read == "raw":
+        found = raw_totals(session, site.id, period.first, period.last, filters, group=prop)
+        source = "raw"
+    else:
+        found = dict(rollup_by_value(session, site.id, period.first, period.last, prop.rollup))
+        source = "rollups"
+    ranked = sorted(found.items(), key=lambda item: (-item[1].visitors, str(item[0])))
+    weights = [totals.visitors for _, totals in ranked]
+    hidden = hidden_indexes(weights, k)
+    rows: list[dict[str, Any]] = [
+        {prop.key: value or NONE_VALUE, **{m: totals.value(m) for m in names}}
+        for index, (value, totals) in enumerate(ranked)
+        if index not in hidden
+    ]
+    other_shown = bool(hidden) and hidden_total_shown(weights, hidden, k)
+    if other_shown:
+        other = sum((ranked[index][1] for index in hidden), Totals())
+        rows.append({prop.key: OTHER_VALUE, **{m: other.value(m) for m in names}, "other": True})
+    extra = {
+        "property": prop.name,
+        "metrics": names,
+        "filters": [str(f) for f in filters],
+        "limit": limit,
+        "page": page,
+        "total_rows": len(rows),
+        "folded_rows": len(hidden) if other_shown else 0,
+        "withheld_rows": 0 if other_shown else len(hidden),
+    }
+    start = (page - 1) * limit
+    return {"results": rows[start : start + limit], "meta": _meta(period, k, source, **extra)}
+
+
+def realtime_visitors(session: DBSession, site: Site, now: datetime, *, k: int) -> dict[str, Any]:
+    """Visitors with any hit in the five minutes up to now, read live from the raw events.
+
+    Plausible answers a bare number; the route may answer `results.visitors.value` for that. Fewer than
+    k (but some) gives `{"value": None, "below_k": True}`.
+    """
+    count = realtime_count(session, site.id, now - REALTIME_WINDOW, now)
+    hidden = below_floor(count, k)
+    visitors: dict[str, Any] = {"value": None if hidden else count}
+    if hidden:
+        visitors["below_k"] = True
+    meta = {"k": k, "source": "raw", "window_minutes": 5, "as_of": isoformat(now), "timezone": TIMEZONE}
+    return {"results": {"visitors": visitors}, "meta": meta}
+
+
+# --- consent statistics ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Tally:
+    """Choices of one group (a day, a device...): per action, and per category how often it was on."""
+
+    choices: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    present: Counter[str] = field(default_factory=Counter)
+    granted: Counter[str] = field(default_factory=Counter)
+
+    def add(self, action: str, categories: dict[str, Any], count: int) -> None:
+        self.choices += count
+        self.actions[action] += count
+        for key, on in categories.items():
+            self.present[key] += count
+            if on is True:
+                self.granted[key] += count
+
+    def merge(self, other: _Tally) -> None:
+        self.choices += other.choices
+        self.actions.update(other.actions)
+        self.present.update(other.present)
+        self.granted.update(other.granted)
+
+    def rate(self, category: str) -> float | None:
+        """Percent of the choices (that knew the category) with it on; None when none knew it."""
+        if not self.present[category]:
+            return None
+        return round(self.granted[category] * 100 / self.present[category], 1)
+
+    def figures(self, categories: Sequence[str]) -> dict[str, Any]:
+        return {
+            "choices": self.choices,
+            **{action: self.actions[action] for action in ACTIONS},
+            "opt_in": {category: self.rate(category) for category in categories},
+        }
+
+
+def _blank(categories: Sequence[str]) -> dict[str, Any]:
+    return {"choices": None, **dict.fromkeys(ACTIONS), "opt_in": dict.fromkeys(categories), "below_k": True}
+
+
+def _consent_rows(
+    groups: dict[Any, _Tally], key: str, categories: Sequence[str], k: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Rows per device, language or policy version, folded like a breakdown. Returns rows and withheld."""
+    ranked = sorted(groups.items(), key=lambda item: (-item[1].choices, str(item[0])))
+    weights = [tally.choices for _, tally in ranked]
+    hidden = hidden_indexes(weights, k)
+    rows = [
+        {key: NONE_VALUE if value is None else value, **tally.figures(categories)}
+        for index, (value, tally) in enumerate(ranked)
+        if index not in hidden
+    ]
+    if hidden and hidden_total_shown(weights, hidden, k):
+        other = _Tally()
+        for index in hidden:
+            other.merge(ranked[index][1])
+        rows.append({key: OTHER_VALUE, **other.figures(categories), "other": True})
+        return rows, 0
+    return rows, len(hidden)
+
+
+def consent_stats(session: DBSession, site: Site, period: DateRange, *, k: int) -> dict[str, Any]:
+    """Consent choices of a period, from the proof log, as aggregates only.
+
+    Every choice counts (first choices, changes, withdrawals), on the UTC day it was recorded. The
+    opt-in rate of a category is the share of those choices that had it on, among the choices made
+    while the category existed. The floor counts choices: days below k are blanked, device, language
+    and policy-version rows below k are folded into "(other)", and a period below k shows nothing.
+    """
+    C = ConsentRecord
+    dialect = session.get_bind().dialect.name
+    start, end = bounds(period.first, period.last)
+    day = bucket(C.created_at, "day", dialect)
+    state = cast(C.categories, Text)
+    rows = session.execute(
+        select(day, C.action, C.device, C.language, C.policy_version, state, func.count())
+        .where(C.site_id == site.id, C.created_at >= start, C.created_at < end)
+        .group_by(day, C.action, C.device, C.language, C.policy_version, state)
+    )
+    total = _Tally()
+    days: dict[str, _Tally] = {}
+    devices: dict[str | None, _Tally] = {}
+    languages: dict[str, _Tally] = {}
+    versions: dict[int, _Tally] = {}
+    decoded: dict[str, dict[str, Any]] = {}
+    for when, action, device, language, version, text, count in rows:
+        chosen = decoded.get(text)
+        if chosen is None:
+            chosen = decoded[text] = json.loads(text)
+        for tally in (
+            total,
+            days.setdefault(bucket_key(when, "day"), _Tally()),
+            devices.setdefault(device, _Tally()),
+            languages.setdefault(language, _Tally()),
+            versions.setdefault(version, _Tally()),
+        ):
+            tally.add(action, chosen, count)
+
+    site_keys = [key for key in site.category_keys() if key != NECESSARY]
+    extra_keys = sorted(set(total.present) - set(site_keys) - {NECESSARY})
+    categories = site_keys + extra_keys
+    hidden = below_floor(total.choices, k)
+    keys = [day.isoformat() for day in period.dates()]
+    series = [{"date": key, **days.get(key, _Tally()).figures(categories)} for key in keys]
+    for index in hidden_indexes([days[key].choices if key in days else 0 for key in keys], k):
+        series[index].update(_blank(categories))
+    device_rows, device_withheld = _consent_rows(devices, "device", categories, k)
+    language_rows, language_withheld = _consent_rows(languages, "language", categories, k)
+    version_rows, version_withheld = _consent_rows(versions, "policy_version", categories, k)
+    results = {
+        "totals": _blank(categories) if hidden else total.figures(categories),
+        "categories": []
+        if hidden
+        else [
+            {
+                "category": key,
+                "choices": total.present[key],
+                "granted": total.granted[key],
+                "opt_in_rate": total.rate(key),
+            }
+            for key in categories
+        ],
+        "timeseries": series,
+        "devices": device_rows,
+        "languages": language_rows,
+        "policy_versions": version_rows,
+    }
+    extra = {
+        "below_k": hidden,
+        "counting": "every choice",
+        "categories": categories,
+        "withheld_rows": {
+            "devices": device_withheld,
+            "languages": language_withheld,
+            "policy_versions": version_withheld,
+        },
+    }
+    return {"results": results, "meta": _meta(period, k, "consent_records", **extra)}
