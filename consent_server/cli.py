@@ -16,6 +16,7 @@ from .accounts.services import create_user
 from .analytics.jobs import run_due_jobs
 from .analytics.rollups import refresh_day
 from .auth.services import create_api_key, normalise_email
+from .edge import parse_text
 from .errors import DomainError
 from .extensions import db
 from .models import User, record_audit
@@ -53,14 +54,19 @@ def sites_create(key: str, name: str, origins: tuple[str, ...]) -> None:
     click.echo(f"Created site {site.key!r} for {', '.join(site.origins)}.")
 
 
+# A site document nests site > services > cookies > texts > language > field, with room to spare.
+SITE_DOC_DEPTH = 16
+
+
 @sites.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 def sites_import(file: Any) -> None:
     """Create or replace a site from a JSON configuration document (use - for stdin)."""
     try:
-        data = json.load(file)
-    except ValueError as exc:
-        click.echo(f"Error: the file is not valid JSON: {exc}", err=True)
+        # The API's parser: it also refuses NUL characters and lone surrogates, which databases reject.
+        data = parse_text(file.read().encode("utf-8", "surrogatepass"), max_depth=SITE_DOC_DEPTH)
+    except DomainError as exc:
+        click.echo(f"Error: the file is not valid: {exc.message} {exc.fields or ''}".rstrip(), err=True)
         sys.exit(2)
     try:
         site, created = import_site(db.session, data)

@@ -15,11 +15,13 @@ from sqlalchemy import select
 
 from . import create_app
 from .accounts.services import create_user, set_password
+from .demo_data import already_seeded, seed_demo_traffic
 from .extensions import db
 from .models import User
 from .paths import PACKAGE_DIR
 from .server import serve
 from .sites.services import import_site
+from .timeutil import utcnow
 
 DEMO_SITE_FILE = PACKAGE_DIR / "data" / "monoconnect.json"
 DEMO_ADMIN = "demo-admin@example.org"
@@ -66,12 +68,18 @@ def demo(port: int, workers: int) -> None:
         else:
             set_password(db.session, user, password, actor="demo")
         db.session.commit()
+        if not already_seeded(db.session, site, utcnow().date()):
+            click.echo("  Seeding 90 days of demo traffic (only the first time; up to half a minute)...")
+            seed_demo_traffic(
+                db.session, site, utcnow(), app.config["SALT_PERIOD"], app.config["GEOIP_DATABASE"]
+            )
         database = app.config["DATABASE_URL"]
+        site_key = site.key
     base = f"http://127.0.0.1:{port}"
     click.echo(
         f"\n  consent-server demo\n"
         f"  demo page:  {base}/demo\n"
-        f"  dashboard:  {base}/login\n"
+        f"  dashboard:  {base}/login (statistics: {base}/sites/{site_key}/)\n"
         f"  log in as:  {DEMO_ADMIN}\n"
         f"  password:   {password}\n"
         f"  database:   {database}\n"

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from .analytics.rollups import refresh_day
 from .collect.services import Hit, store_hits
@@ -183,6 +183,29 @@ EVENTS = (
 )
 
 
+@dataclass(frozen=True)
+class SiteFacts:
+    """What the seeding needs of the site, read once (the ORM reloads a Site after every commit)."""
+
+    id: int
+    key: str
+    policy_version: int
+    lifetime_months: int
+    categories: dict[str, bool]  # the state after "reject all": necessary on, the rest off
+    banner_hashes: dict[str, str]
+
+    @classmethod
+    def of(cls, site: Site) -> SiteFacts:
+        return cls(
+            site.id,
+            site.key,
+            site.policy_version,
+            site.consent_lifetime_months,
+            category_state(site, "reject_all", {}),
+            {language: banner_hash(site, language) for language in site.languages},
+        )
+
+
 @dataclass
 class Visitor:
     """Someone who chose, as the demo knows them: their consent id and device, for later visits."""
@@ -197,7 +220,9 @@ class Visitor:
 def already_seeded(session: DBSession, site: Site, today: date) -> bool:
     """Whether the site has visits from before today (seeded before, or real traffic): then leave it."""
     start = datetime(today.year, today.month, today.day, tzinfo=UTC)
-    older = select(func.count()).where(AnalyticsSession.site_id == site.id, AnalyticsSession.started_at < start)
+    older = select(func.count()).where(
+        AnalyticsSession.site_id == site.id, AnalyticsSession.started_at < start
+    )
     return bool(session.scalar(older))
 
 
@@ -220,6 +245,7 @@ def seed_demo_traffic(
     if already_seeded(session, site, today):
         return {"choices": 0, "hits": 0, "days": 0}
     rng = random.Random(seed)
+    facts = SiteFacts.of(site)
     first = today - timedelta(days=days - 1)
     pool: list[Visitor] = []
     choices = hits = 0
@@ -227,10 +253,16 @@ def seed_demo_traffic(
         day = first + timedelta(days=index)
         volume = _daily_volume(day, index, days, rng) * scale
         until = now if day == today else None
-        day_choices, day_hits = _seed_day(session, site, day, until, round(volume), pool, rng, salt_period, geo_database)
+        day_choices, day_hits = _seed_day(
+            session, facts, day, until, round(volume), pool, rng, salt_period, geo_database
+        )
         choices += day_choices
         hits += day_hits
         session.commit()
+        if index == 0 and session.get_bind().dialect.name == "sqlite":
+            # Planner statistics, as PostgreSQL's autovacuum keeps them: without them SQLite reads the
+            # collector's "latest choice" lookup through the site index, scanning every record per hit.
+            session.execute(text("ANALYZE"))
     for index in range(days):
         refresh_day(session, first + timedelta(days=index))
     session.commit()
@@ -259,7 +291,7 @@ def _moment(day: date, until: datetime | None, rng: random.Random) -> datetime:
 
 def _seed_day(
     session: DBSession,
-    site: Site,
+    site: SiteFacts,
     day: date,
     until: datetime | None,
     new_visitors: int,
@@ -270,6 +302,7 @@ def _seed_day(
 ) -> tuple[int, int]:
     records: list[ConsentRecord] = []
     visits: list[tuple[Visitor, datetime, Source]] = []
+    returning = [visitor for visitor in pool if visitor.analytics]
     newsletter_day = day.weekday() == 1 and day.day <= 7
     for _ in range(new_visitors):
         source = _newsletter(day) if newsletter_day and rng.random() < 0.3 else SOURCES.draw(rng)
@@ -279,7 +312,6 @@ def _seed_day(
         pool.append(visitor)
         if visitor.analytics:
             visits.append((visitor, when + timedelta(seconds=rng.randrange(2, 20)), source))
-    returning = [visitor for visitor in pool[:-new_visitors or None] if visitor.analytics]
     for _ in range(int(new_visitors * 0.3)):
         if returning:
             source = SOURCES.draw(rng) if rng.random() < 0.5 else Source(None, {})
@@ -294,12 +326,18 @@ def _seed_day(
     # A few who allowed analytics withdraw at the end of the day (after their visits).
     for visitor in rng.sample(returning, k=min(len(returning), rng.randrange(0, 2))):
         end = until or datetime(day.year, day.month, day.day, 23, 30, tzinfo=UTC)
-        withdrawal = _choice(site, visitor, end - timedelta(minutes=rng.randrange(1, 20)), rng, "/", "withdraw")
+        withdrawal = _choice(
+            site, visitor, end - timedelta(minutes=rng.randrange(1, 20)), rng, "/", "withdraw"
+        )
         records.append(withdrawal)
     session.add_all(record for record in records if record.action != "withdraw")
     session.flush()
     pending = sorted(
-        (hit for visitor, when, source in visits for hit in _visit_hits(site, visitor, when, source, until, rng)),
+        (
+            hit
+            for visitor, when, source in visits
+            for hit in _visit_hits(site, visitor, when, source, until, rng)
+        ),
         key=lambda hit: hit.occurred_at,
     )
     stored = store_hits(session, pending, salt_period, geo_database)
@@ -315,41 +353,56 @@ def _new_visitor(rng: random.Random, analytics: bool | None = None) -> Visitor:
     language = "en" if rng.random() < 0.08 else "nl"
     if analytics is None:
         analytics = rng.random() < 0.7  # decided together with the choice below
-    return Visitor(str(uuid.UUID(int=rng.getrandbits(128), version=4)), agent, NETWORKS.draw(rng), language, analytics)
+    return Visitor(
+        str(uuid.UUID(int=rng.getrandbits(128), version=4)), agent, NETWORKS.draw(rng), language, analytics
+    )
 
 
 def _landing(source: Source, rng: random.Random) -> str:
     if source.landing:
         return source.landing
-    if source.referrer and any(engine in source.referrer for engine in ("google", "bing", "duckduckgo", "ecosia")):
+    if source.referrer and any(
+        engine in source.referrer for engine in ("google", "bing", "duckduckgo", "ecosia")
+    ):
         return str(SEARCH_LANDING.draw(rng))
     return str(PAGES.draw(rng))
 
 
 def _choice(
-    site: Site, visitor: Visitor, when: datetime, rng: random.Random, page: str, action: str | None = None
+    site: SiteFacts,
+    visitor: Visitor,
+    when: datetime,
+    rng: random.Random,
+    page: str,
+    action: str | None = None,
 ) -> ConsentRecord:
     """A consent proof record as the consent API writes it, matching the visitor's analytics choice."""
     requested: dict[str, bool] = {}
     if action is None:
         if visitor.analytics:
             action = "accept_all" if rng.random() < 0.83 else "custom"
-            requested = {"analytics": True, "preferences": rng.random() < 0.6, "marketing": rng.random() < 0.2}
+            requested = {
+                "analytics": True,
+                "preferences": rng.random() < 0.6,
+                "marketing": rng.random() < 0.2,
+            }
         else:
             action = "reject_all" if rng.random() < 0.9 else "custom"
             requested = {"preferences": rng.random() < 0.5}
-    keys = set(site.category_keys())
-    state = category_state(site, action, {key: on for key, on in requested.items() if key in keys})
+    if action == "accept_all":
+        state = dict.fromkeys(site.categories, True)
+    else:  # as category_state: necessary always on, what the visitor asked for, nothing else
+        state = {key: on or requested.get(key, False) for key, on in site.categories.items()}
     return ConsentRecord(
         consent_id=visitor.consent_id,
         site_id=site.id,
         created_at=when,
-        expires_at=add_months(when, site.consent_lifetime_months),
+        expires_at=add_months(when, site.lifetime_months),
         action=action,
         method="settings" if action == "withdraw" else "banner",
         categories=state,
         policy_version=site.policy_version,
-        banner_hash=banner_hash(site, visitor.language),
+        banner_hash=site.banner_hashes.get(visitor.language) or next(iter(site.banner_hashes.values())),
         language=visitor.language,
         url=clean_url(f"https://{HOST}{page}"),
         browser=visitor.agent.browser,
@@ -360,7 +413,12 @@ def _choice(
 
 
 def _visit_hits(
-    site: Site, visitor: Visitor, start: datetime, source: Source, until: datetime | None, rng: random.Random
+    site: SiteFacts,
+    visitor: Visitor,
+    start: datetime,
+    source: Source,
+    until: datetime | None,
+    rng: random.Random,
 ) -> list[Hit]:
     """The hits of one visit: pageviews 15 s to 3 min apart, maybe custom events, an engagement ping."""
     pages = [_landing(source, rng)]
@@ -370,13 +428,15 @@ def _visit_hits(
     found: list[tuple[datetime, str, str, str | None, int | None]] = []
     for page in pages:
         found.append((moment, "pageview", page, None, None))
-        for prefix, name, chance in EVENTS:
+        for prefix, event, chance in EVENTS:
             if page.startswith(prefix) and rng.random() < chance:
-                found.append((moment + timedelta(seconds=rng.randrange(10, 60)), "event", page, name, None))
+                found.append((moment + timedelta(seconds=rng.randrange(10, 60)), "event", page, event, None))
         moment += timedelta(seconds=rng.randrange(15, 180))
     if rng.random() < 0.65:
         engaged = rng.randrange(5, 150)
-        found.append((moment - timedelta(seconds=rng.randrange(0, 10)), "engagement", pages[-1], None, engaged * 1000))
+        found.append(
+            (moment - timedelta(seconds=rng.randrange(0, 10)), "engagement", pages[-1], None, engaged * 1000)
+        )
     hits = []
     for index, (when, kind, page, name, engaged_ms) in enumerate(sorted(found, key=lambda item: item[0])):
         if until is not None and when > until:

@@ -190,6 +190,8 @@ class ConsentRecord(db.Model):  # type: ignore[name-defined]
 
     __table_args__ = (
         Index("ix_consent_records_consent_id_created_at", "consent_id", "created_at"),
+        # The collector's read of one visitor's latest choice on a site (see its migration).
+        Index("ix_consent_records_consent_id_site_id_id", "consent_id", "site_id", "id"),
         Index("ix_consent_records_site_id_created_at", "site_id", "created_at"),
         Index("ix_consent_records_created_at", "created_at"),
         CheckConstraint(f"action IN {ACTIONS!r}", name="action_known"),
@@ -324,6 +326,8 @@ class AnalyticsEvent(db.Model):  # type: ignore[name-defined]
 
     __table_args__ = (
         Index("ix_analytics_events_site_id_occurred_at", "site_id", "occurred_at"),
+        # Statistics filtered on a page read that page's events only.
+        Index("ix_analytics_events_site_id_page_occurred_at", "site_id", "page", "occurred_at"),
         Index("ix_analytics_events_visitor_key", "visitor_key"),
         Index("ix_analytics_events_occurred_at", "occurred_at"),
         CheckConstraint("kind IN ('pageview', 'event', 'engagement')", name="kind_known"),
@@ -350,7 +354,23 @@ class DailyRollup(db.Model):  # type: ignore[name-defined]
     duration_s: Mapped[int] = mapped_column(BigInteger, default=0)
     events: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index("ix_analytics_daily_day", "day"),)
+    __table_args__ = (
+        Index("ix_analytics_daily_day", "day"),
+        # Statistics read one dimension of a site over a range of days, from this index alone (covering).
+        Index(
+            "ix_analytics_daily_site_id_dimension_day",
+            "site_id",
+            "dimension",
+            "day",
+            "value",
+            "visitors",
+            "visits",
+            "pageviews",
+            "bounces",
+            "duration_s",
+            "events",
+        ),
+    )
 
 
 class JobLock(db.Model):  # type: ignore[name-defined]

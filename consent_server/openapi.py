@@ -125,6 +125,257 @@ DECLARATION = {
 BEARER: list[dict[str, list[str]]] = [{"consentToken": []}]
 # The stats API: a user's API key as a Bearer token, or the dashboard session cookie (same access rules).
 API_USER: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"dashboardSession": []}]
+# --- the stats API (consent_server/stats/routes.py): Plausible Stats API v1 parameters and answers ---
+STATS_ERRORS = {
+    "400": _json(
+        ERROR, "A parameter cannot be answered: bad period, date, metric, property, filter, limit..."
+    ),
+    "401": _json(ERROR, "Neither a dashboard session nor a valid API key"),
+    "404": _json(ERROR, "No such site, or none this user may see (the same answer)"),
+}
+
+
+def _query(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+STATS_SITE = _query("site_id", "The site's key.", {"type": "string"}, required=True)
+STATS_PERIOD = _query(
+    "period",
+    "Whole UTC days: day, 7d, 30d (default), month, 6mo, 12mo, or custom with date=FROM,TO.",
+    {"enum": ["day", "7d", "30d", "month", "6mo", "12mo", "custom"], "default": "30d"},
+)
+STATS_DATE = _query(
+    "date",
+    "The day the period ends in (YYYY-MM-DD, default today UTC); for period=custom: YYYY-MM-DD,YYYY-MM-DD.",
+    {"type": "string"},
+)
+STATS_METRICS = _query(
+    "metrics",
+    "Comma-separated: visitors (default), visits, pageviews, views_per_visit, bounce_rate, visit_duration, "
+    "events. Visitors are counted per UTC day and added up.",
+    {"type": "string", "default": "visitors"},
+)
+STATS_FILTERS = _query(
+    "filters",
+    "Plausible v1 filters: property==value or property!=value, ; between filters, | between values "
+    "(\\| for a literal pipe), * as a wildcard, (none) for no value. "
+    "E.g. visit:source==Google;event:page==/blog*",
+    {"type": "string"},
+)
+STATS_PROPERTIES = [
+    "event:page",
+    "event:name",
+    "visit:entry_page",
+    "visit:exit_page",
+    "visit:source",
+    "visit:channel",
+    "visit:referrer",
+    "visit:utm_source",
+    "visit:utm_medium",
+    "visit:utm_campaign",
+    "visit:utm_term",
+    "visit:utm_content",
+    "visit:country",
+    "visit:browser",
+    "visit:os",
+    "visit:device",
+    "visit:screen",
+]
+METRIC_VALUES = {"type": ["number", "null"]}
+STATS_META = {
+    "type": "object",
+    "description": "Ours, next to Plausible's `results`: the UTC days answered, the floor k, where the "
+    "figures come from (rollups or raw rows), and which rows the floor folded or withheld.",
+    "properties": {
+        "date_range": {"type": "array", "items": {"type": "string", "format": "date"}},
+        "timezone": {"const": "UTC"},
+        "k": {"type": "integer"},
+        "source": {"enum": ["rollups", "raw", "consent_records"]},
+        "below_k": {"type": "boolean"},
+    },
+}
+STATS_AGGREGATE = {
+    "type": "object",
+    "properties": {
+        "results": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "value": METRIC_VALUES,
+                    "change": {
+                        "type": ["number", "null"],
+                        "description": "With compare=previous_period: percent change (bounce_rate: "
+                        "percentage points); null when either period is below the floor.",
+                    },
+                    "below_k": {"type": "boolean", "description": "Fewer than k visitors: no value shown."},
+                },
+            },
+        },
+        "meta": STATS_META,
+    },
+    "example": {"results": {"visitors": {"value": 201524}, "bounce_rate": {"value": 53}}},
+}
+STATS_TIMESERIES = {
+    "type": "object",
+    "properties": {
+        "results": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"date": {"type": "string"}, "below_k": {"type": "boolean"}},
+                "additionalProperties": METRIC_VALUES,
+            },
+        },
+        "meta": STATS_META,
+    },
+    "example": {
+        "results": [{"date": "2020-08-01", "visitors": 36085}, {"date": "2020-09-01", "visitors": 0}]
+    },
+}
+STATS_BREAKDOWN = {
+    "type": "object",
+    "properties": {
+        "results": {
+            "type": "array",
+            "description": 'One row per value, most visitors first; the last row may be "(other)" '
+            "(`other: true`), the rows below the k-anonymity floor folded together.",
+            "items": {
+                "type": "object",
+                "properties": {"other": {"type": "boolean"}},
+                "additionalProperties": {"type": ["string", "number", "null"]},
+            },
+        },
+        "meta": STATS_META,
+    },
+    "example": {
+        "results": [
+            {"source": "Google", "visitors": 94932},
+            {"source": "(other)", "visitors": 12, "other": True},
+        ]
+    },
+}
+CONSENT_FIGURES = {
+    "type": "object",
+    "properties": {
+        "choices": {"type": ["integer", "null"]},
+        "accept_all": {"type": ["integer", "null"]},
+        "reject_all": {"type": ["integer", "null"]},
+        "custom": {"type": ["integer", "null"]},
+        "withdraw": {"type": ["integer", "null"]},
+        "opt_in": {"type": "object", "additionalProperties": {"type": ["number", "null"]}},
+        "below_k": {"type": "boolean"},
+    },
+}
+STATS_CONSENT = {
+    "type": "object",
+    "properties": {
+        "results": {
+            "type": "object",
+            "properties": {
+                "totals": CONSENT_FIGURES,
+                "categories": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "category": {"type": "string"},
+                            "choices": {"type": "integer"},
+                            "granted": {"type": "integer"},
+                            "opt_in_rate": {"type": ["number", "null"]},
+                        },
+                    },
+                },
+                "timeseries": {"type": "array", "items": CONSENT_FIGURES},
+                "devices": {"type": "array", "items": CONSENT_FIGURES},
+                "languages": {"type": "array", "items": CONSENT_FIGURES},
+                "policy_versions": {"type": "array", "items": CONSENT_FIGURES},
+            },
+        },
+        "meta": STATS_META,
+    },
+}
+
+
+def _stats(
+    summary: str, description: str, parameters: list[dict[str, Any]], schema: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "description": description,
+            "security": API_USER,
+            "parameters": parameters,
+            "responses": {
+                "200": _json(schema, "The figures, with the k-anonymity floor applied"),
+                **STATS_ERRORS,
+            },
+        }
+    }
+
+
+STATS_PATHS = {
+    "/api/v1/stats/aggregate": _stats(
+        "Totals of a period (Plausible Stats API v1 aggregate)",
+        "Metric values of the period; with compare=previous_period also `change` against the period of equal "
+        "length just before. A period with fewer than k visitors answers null values and below_k.",
+        [
+            STATS_SITE,
+            STATS_PERIOD,
+            STATS_DATE,
+            STATS_METRICS,
+            STATS_FILTERS,
+            _query("compare", "previous_period adds `change`.", {"enum": ["previous_period"]}),
+        ],
+        STATS_AGGREGATE,
+    ),
+    "/api/v1/stats/timeseries": _stats(
+        "Figures per hour, day or month (Plausible Stats API v1 timeseries)",
+        "Every point of the period, empty ones included; points below the floor have null values and "
+        "below_k.",
+        [
+            STATS_SITE,
+            STATS_PERIOD,
+            STATS_DATE,
+            STATS_METRICS,
+            STATS_FILTERS,
+            _query(
+                "interval",
+                "day (default), month (default for 6mo and 12mo), or hour for a single day.",
+                {"enum": ["hour", "day", "date", "month"]},
+            ),
+        ],
+        STATS_TIMESERIES,
+    ),
+    "/api/v1/stats/breakdown": _stats(
+        "Figures per value of a property (Plausible Stats API v1 breakdown)",
+        'Rows most visitors first; rows with fewer than k visitors are folded into one "(other)" row.',
+        [
+            STATS_SITE,
+            STATS_PERIOD,
+            STATS_DATE,
+            _query("property", "What to break down by.", {"enum": STATS_PROPERTIES}, required=True),
+            STATS_METRICS,
+            STATS_FILTERS,
+            _query(
+                "limit",
+                "Rows per page, 1-1000.",
+                {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+            ),
+            _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
+        ],
+        STATS_BREAKDOWN,
+    ),
+    "/api/v1/stats/consent": _stats(
+        "Consent choices and opt-in rates (our extension)",
+        "From the consent proof log, aggregates only: choices by action (accept_all, reject_all, custom, "
+        "withdraw), opt-in rate per category, per day, device, banner language and policy version. "
+        "Every choice counts; the floor counts choices.",
+        [STATS_SITE, STATS_PERIOD, STATS_DATE],
+        STATS_CONSENT,
+    ),
+}
 CONSENT_ID = {
     "name": "consent_id",
     "in": "path",
@@ -227,6 +478,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"204": {"description": "Allowed"}, **_errors(403)},
                 },
             },
+            **STATS_PATHS,
             "/api/v1/sites/{key}/declaration": {
                 "parameters": [
                     {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},

@@ -33,6 +33,7 @@ PYDANTIC_MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Value error, must be an absolute http"), "admin.error.url"),
     (re.compile(r"^List should have at least 1 item"), "admin.error.list_empty"),
     (re.compile(r"^(?:List|Dictionary) should have at most (\d+) items?"), "admin.error.list_long"),
+    (re.compile(r"^control characters$"), "admin.error.control"),
 ]
 RULE = re.compile(
     r"^(EDPB-[A-G]|texts|necessary first|unique keys|known category|cookie domain|languages)\b[^:]*: (.*)$"

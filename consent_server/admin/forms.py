@@ -435,6 +435,15 @@ class SiteForm:
             self._attach_errors(section)
         return sections
 
+    def _shown_rows(self, prefix: str, inner: str | None = None) -> tuple[list[int], list[int]]:
+        """The rows that hold an item, and those plus one empty row to add an item (a blank row that was
+        posted stays the empty row; it never turns into an item of its own)."""
+        rows = self._rows(prefix, inner)
+        path = prefix if inner is None else f"{prefix}[{inner}].cookies"
+        filled = [row for row in rows if not self._blank(f"{path}[{row}]")]
+        blank = [row for row in rows if row not in filled]
+        return filled, filled + (blank[:1] or [(rows[-1] + 1) if rows else 0])
+
     def _attach_errors(self, group: Group) -> None:
         for item in group.fields:
             item.error = self.errors.get(item.name)
@@ -557,10 +566,10 @@ class SiteForm:
         )
 
     def _categories_section(self, t: Translate) -> Group:
-        rows = self._rows("categories")
+        rows, shown = self._shown_rows("categories")
         first = rows[0] if rows else None
         groups = []
-        for row in [*rows, (rows[-1] + 1) if rows else 0]:
+        for row in shown:
             prefix = f"categories[{row}]"
             new = row not in rows
             key = self.text(f"{prefix}.key")
@@ -605,9 +614,9 @@ class SiteForm:
 
     def _services_section(self, t: Translate) -> Group:
         categories = [("", t("admin.choose"))] + [(key, key) for key in self.category_keys()]
-        rows = self._rows("services")
+        rows, shown = self._shown_rows("services")
         groups = []
-        for row in [*rows, (rows[-1] + 1) if rows else 0]:
+        for row in shown:
             prefix = f"services[{row}]"
             new = row not in rows
             chosen = self.text(f"{prefix}.category")
@@ -635,9 +644,9 @@ class SiteForm:
                 )
             if not new:
                 fields.append(self._field(f"{prefix}.remove", t("admin.row.remove"), "checkbox"))
-            cookie_rows = self._rows("services", str(row))
+            cookie_rows, shown_cookies = self._shown_rows("services", str(row))
             cookies = []
-            for cookie_row in [*cookie_rows, (cookie_rows[-1] + 1) if cookie_rows else 0]:
+            for cookie_row in shown_cookies:
                 cookies.append(
                     self._cookie_group(t, f"{prefix}.cookies[{cookie_row}]", cookie_row not in cookie_rows)
                 )
@@ -708,6 +717,17 @@ class SiteForm:
             walk(section)
         groups.discard("")
         return known, groups
+
+
+# Parts of a configuration the form does not show (separate button styles, which the rules require to
+# be equal anyway): a save through the form keeps them as they were.
+UNSHOWN_THEME = ("accept_button", "reject_button")
+
+
+def keep_unshown(document: dict[str, Any], saved: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's document with what the form does not show taken over from the saved configuration."""
+    kept = {name: saved["theme"][name] for name in UNSHOWN_THEME if name in saved.get("theme", {})}
+    return {**document, "theme": {**document.get("theme", {}), **kept}} if kept else document
 
 
 def _drop_empty(value: Any) -> Any:

@@ -432,6 +432,10 @@ ADMIN_MESSAGES: dict[str, dict[str, str]] = {
         "{status}, {pages} pagina's, {items} cookies en opslagsleutels",
         "{status}, {pages} pages, {items} cookies and storage keys",
     ),
+    "admin.scan.phase_status.done": _both("klaar", "done"),
+    "admin.scan.phase_status.partial": _both("niet helemaal af", "partly done"),
+    "admin.scan.phase_status.failed": _both("mislukt", "failed"),
+    "admin.scan.phase_status.skipped": _both("overgeslagen", "skipped"),
     "admin.scan.severity.critical": _both("overtreding", "violation"),
     "admin.scan.severity.high": _both("derde partij", "third party"),
     "admin.scan.severity.medium": _both("niet vermeld", "undeclared"),
@@ -745,8 +749,7 @@ ADMIN_MESSAGES: dict[str, dict[str, str]] = {
         "{analytics} maanden, dan verwijderd.", "{analytics} months, then deleted."
     ),
     "admin.data.rule.analytics_daily": _both(
-        "Nog geen automatische opschoning (beloofd: {analytics} maanden).",
-        "No automatic purge yet (promised: {analytics} months).",
+        "{analytics} maanden, dan verwijderd.", "{analytics} months, then deleted."
     ),
     "admin.data.rule.scans": _both("Zolang de site bestaat.", "While the site exists."),
     "admin.data.rule.job_locks": _both("Elke run overschrijft ze.", "Overwritten by every run."),

@@ -8,6 +8,7 @@ that changed before and after. Never a password, password hash, token, API key o
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Column, Table, func, select
+from sqlalchemy import Column, Table, func, literal, select
 
 from ..accounts.services import create_user, set_password
 from ..auth.services import end_all_sessions
@@ -49,7 +50,9 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
         for key, item in value.items():
             flat.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
         return flat
-    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+    if isinstance(value, list) and not value:
+        return {}  # an empty list says nothing a diff needs: its items, or their absence, do
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
         flat = {}
         for index, item in enumerate(value):
             label = item.get("key") or item.get("name") or str(index)
@@ -114,6 +117,25 @@ def plan_change(site: Site, data: Mapping[str, Any]) -> SiteChange:
     return SiteChange(site, doc, diff(before, _dump(doc)), bumps)
 
 
+def unprintable(value: Any, path: str = "") -> str | None:
+    """The path of the first string in a document with characters no field may hold (NUL and other
+    controls but newline and tab, lone surrogates), or None. Databases refuse some of them outright."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = unprintable(key, path) or unprintable(item, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = unprintable(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    elif isinstance(value, str):
+        bad = any(unicodedata.category(char) in ("Cc", "Cs", "Co") and char not in "\n\t" for char in value)
+        return (path or "body") if bad else None
+    return None
+
+
 def plan_import(session: DBSession, data: Any) -> SiteChange:
     """Validate an imported document: a change to the site with its key, or a new site.
 
@@ -122,6 +144,9 @@ def plan_import(session: DBSession, data: Any) -> SiteChange:
     """
     if not isinstance(data, dict):
         raise InvalidInput("A configuration is a JSON object.", fields={"body": "not an object"})
+    bad = unprintable(data)
+    if bad is not None:
+        raise InvalidInput("The configuration holds control characters.", fields={bad: "control characters"})
     key = data.get("key")
     site = (
         session.scalar(select(Site).where(Site.key == key))
@@ -398,6 +423,7 @@ class TableRecord:
     oldest: datetime | date | None
     purged: int | None  # removed by the last purge; None: the purge has no rule for this table
     described: bool
+    empty: bool
 
 
 @dataclass
@@ -420,11 +446,12 @@ def inventory(session: DBSession, tables: Mapping[str, Table]) -> Inventory:
     for name in known + sorted(set(tables) - set(TIME_COLUMNS)):
         column_name = TIME_COLUMNS.get(name)
         oldest = None
-        if column_name is not None:
+        empty = session.execute(select(literal(1)).select_from(tables[name]).limit(1)).first() is None
+        if column_name is not None and not empty:
             column: Column[Any] = tables[name].c[column_name]
             oldest = session.scalar(select(func.min(column)))
             if isinstance(oldest, datetime) and oldest.tzinfo is None:
                 oldest = oldest.replace(tzinfo=utcnow().tzinfo)
         purged = deleted.get(name) if isinstance(deleted, dict) else None
-        records.append(TableRecord(name, column_name, oldest, purged, name in TIME_COLUMNS))
+        records.append(TableRecord(name, column_name, oldest, purged, name in TIME_COLUMNS, empty))
     return Inventory(records, last)

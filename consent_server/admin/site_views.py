@@ -10,6 +10,7 @@ draft in an iframe with the real widget, from a page of its own with its own CSP
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,7 +28,7 @@ from ..models import AuditLog, Site, User
 from ..sites.services import apply_document
 from . import services
 from .blueprint import actor, bp, localized, localized_fields
-from .forms import Group, SiteForm
+from .forms import Group, SiteForm, keep_unshown
 
 PREVIEW_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; "
@@ -162,7 +163,7 @@ def save_site(key: str) -> ResponseReturnValue:
     action = request.form.get("action", "save")
     if action in ("refresh", "back"):
         return _edit_page(site, form)
-    document = form.document()
+    document = keep_unshown(form.document(), services.export_site(site))
     if form.errors or form.general:
         return _edit_page(site, form, 422)
     try:
@@ -222,7 +223,7 @@ def preview(key: str) -> Response:
         config = preview_config(site)
     else:
         form = SiteForm.from_form(request.form, site.key, t)
-        document = form.document()
+        document = keep_unshown(form.document(), services.export_site(site))
         problems = list(form.general) + list(dict.fromkeys(form.errors.values()))
         if not problems:
             try:
@@ -301,13 +302,20 @@ def _import_text() -> tuple[str | None, str | None]:
     return text, None
 
 
+def _shown(text: str) -> str:
+    """Pasted text to show again: lines kept, other control characters (NUL...) left out."""
+    return "".join(char for char in text if char in "\n\t" or unicodedata.category(char)[0] != "C")
+
+
 @bp.route("/sites/import", methods=["GET", "POST"])
 @admin_required
 def import_site() -> ResponseReturnValue:
     if request.method == "GET":
         return _import_page()
     text, error = _import_text()
-    shown = printable(text or "", MAX_IMPORT_BYTES) if text else ""
+    shown = _shown(text or "")
+    if request.form.get("action") == "back":  # from the confirmation page: the form again, text kept
+        return _import_page(text=shown)
     if error or text is None:
         return _import_page(422, text=shown, errors=[("", error or "")])
     try:

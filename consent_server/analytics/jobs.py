@@ -19,9 +19,9 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import DBSession, db
-from ..models import JobLock
+from ..models import JobLock, record_audit
 from ..retention.services import purge
-from ..timeutil import utcnow
+from ..timeutil import isoformat, utcnow
 from .partitions import ensure_partitions
 from .rollups import days_to_refresh, refresh_day
 
@@ -61,6 +61,7 @@ def run_due_jobs(
         ran.append("rollups")
     if acquire(session, "retention", HOLDER, now, PURGE_EVERY):
         deleted = purge(session, settings, now, between_batches=commit)
+        record_audit("scheduler", "retention.purge", None, now=isoformat(now), deleted=deleted)
         commit()
         log.info("daily retention purge: %s", deleted)
         ran.append("retention")

@@ -16,7 +16,6 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from sqlalchemy import Integer, String, bindparam, case, delete, insert, select, text, update
-from sqlalchemy.orm import aliased
 
 from ..analytics.salts import GRACE, current_salt, live_salts, period_bounds, previous_salt
 from ..consent.services import Visitor
@@ -299,21 +298,13 @@ def _count_bots(session: DBSession, bots: list[BotHit]) -> None:
 def _still_consented(session: DBSession, hits: list[Hit]) -> list[Hit]:
     if not hits:
         return hits
-    pairs = {(hit.site_id, hit.consent_id) for hit in hits}
-    later = aliased(ConsentRecord)
     rows = session.execute(
-        select(ConsentRecord.site_id, ConsentRecord.consent_id, ConsentRecord.categories).where(
-            ConsentRecord.consent_id.in_({consent_id for _, consent_id in pairs}),
-            ~select(later.id)
-            .where(
-                later.consent_id == ConsentRecord.consent_id,
-                later.site_id == ConsentRecord.site_id,
-                later.id > ConsentRecord.id,
-            )
-            .exists(),
-        )
+        select(ConsentRecord.site_id, ConsentRecord.consent_id, ConsentRecord.categories)
+        .where(ConsentRecord.consent_id.in_({hit.consent_id for hit in hits}))
+        .order_by(ConsentRecord.id)
     ).all()
-    granted = {(row[0], row[1]) for row in rows if decode_categories(row[2]).get(ANALYTICS)}
+    latest = {(site_id, consent_id): categories for site_id, consent_id, categories in rows}
+    granted = {pair for pair, categories in latest.items() if decode_categories(categories).get(ANALYTICS)}
     return [hit for hit in hits if (hit.site_id, hit.consent_id) in granted]
 
 

@@ -30,6 +30,7 @@ add_messages(
         "dashboard.period.earlier": {"nl": "Eerder", "en": "Earlier"},
         "dashboard.period.later": {"nl": "Later", "en": "Later"},
         "dashboard.period.custom": {"nl": "Eigen periode", "en": "Custom period"},
+        "dashboard.period.custom_open": {"nl": "Eigen periode kiezen", "en": "Choose your own period"},
         "dashboard.period.from": {"nl": "Van", "en": "From"},
         "dashboard.period.to": {"nl": "Tot en met", "en": "To (inclusive)"},
         "dashboard.period.show": {"nl": "Tonen", "en": "Show"},
@@ -46,6 +47,7 @@ add_messages(
         # cards and their figures
         "dashboard.cards.heading": {"nl": "Kerncijfers", "en": "Key figures"},
         "dashboard.card.about": {"nl": "Hoe geteld?", "en": "How is this counted?"},
+        "dashboard.realtime.unfiltered": {"nl": "hele site, zonder filters", "en": "whole site, no filters"},
         "dashboard.below_k": {"nl": "Minder dan {k}", "en": "Fewer than {k}"},
         "dashboard.below_k_choices": {"nl": "Minder dan {k}", "en": "Fewer than {k}"},
         "dashboard.percent": {"nl": "{value}%", "en": "{value}%"},
@@ -98,9 +100,9 @@ add_messages(
         },
         # tables
         "dashboard.panel.pages": {"nl": "Pagina's", "en": "Pages"},
-        "dashboard.panel.sources": {"nl": "Bronnen", "en": "Sources"},
+        "dashboard.panel.sources": {"nl": "Herkomst", "en": "Acquisition"},
         "dashboard.panel.campaigns": {"nl": "Campagnes (UTM)", "en": "Campaigns (UTM)"},
-        "dashboard.panel.locations": {"nl": "Landen", "en": "Countries"},
+        "dashboard.panel.countries": {"nl": "Landen", "en": "Countries"},
         "dashboard.panel.technology": {"nl": "Apparaten en software", "en": "Devices and software"},
         "dashboard.panel.events": {"nl": "Gebeurtenissen", "en": "Custom events"},
         "dashboard.table.pages": {"nl": "Meest bekeken pagina's", "en": "Top pages"},
@@ -116,6 +118,17 @@ add_messages(
         "dashboard.table.os": {"nl": "Besturingssystemen", "en": "Operating systems"},
         "dashboard.table.devices": {"nl": "Apparaten", "en": "Devices"},
         "dashboard.table.events": {"nl": "Gebeurtenissen", "en": "Custom events"},
+        "dashboard.table.skipped": {
+            "nl": "Bezoeken zonder deze UTM-tag staan niet in de tabel ({n} unieke bezoekers).",
+            "en": "Visits without this UTM tag are left out of the table ({n} unique visitors).",
+        },
+        "dashboard.column.visitors": {"nl": "Bezoekers", "en": "Visitors"},
+        "dashboard.column.visits": {"nl": "Bezoeken", "en": "Visits"},
+        "dashboard.column.pageviews": {"nl": "Weergaven", "en": "Views"},
+        "dashboard.column.bounce_rate": {"nl": "Bounce", "en": "Bounce"},
+        "dashboard.column.events": {"nl": "Aantal", "en": "Count"},
+        "dashboard.column.views_per_visit": {"nl": "Per bezoek", "en": "Per visit"},
+        "dashboard.column.visit_duration": {"nl": "Duur", "en": "Duration"},
         "dashboard.table.empty": {"nl": "Geen gegevens in deze periode.", "en": "No data in this period."},
         "dashboard.table.folded": {
             "nl": "(overig) telt {n} rijen samen die elk minder dan {k} bezoekers hadden (of de kleinste "
@@ -179,8 +192,10 @@ add_messages(
         "dashboard.consent.category": {"nl": "Categorie", "en": "Category"},
         "dashboard.consent.rate": {"nl": "Toestemmingspercentage", "en": "Opt-in rate"},
         "dashboard.consent.granted": {"nl": "Keuzes met toestemming", "en": "Choices opting in"},
+        "dashboard.consent.rate_short": {"nl": "Aan", "en": "On"},
+        "dashboard.consent.granted_short": {"nl": "Keuzes aan", "en": "Choices on"},
         "dashboard.consent.asked": {"nl": "Keuzes", "en": "Choices"},
-        "dashboard.consent.opt_in_column": {"nl": "Toestemming {name}", "en": "Opt-in {name}"},
+        "dashboard.consent.opt_in_column": {"nl": "{name} aan", "en": "{name} on"},
         "dashboard.consent.chart.title": {"nl": "Keuzes per dag", "en": "Choices per day"},
         "dashboard.consent.chart.highest": {
             "nl": "Meeste keuzes: {value} ({label}).",

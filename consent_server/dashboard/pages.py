@@ -35,7 +35,7 @@ class Card:
     value: str
     withheld: bool = False
     change: present.Change | None = None
-    share: str = ""  # consent cards: the share of all choices
+    share: str = ""  # a line under the value: a consent card's share of all choices, or a note
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,20 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A table column: a short heading that fits a phone, and the full label for screen readers."""
+
+    short: str
+    full: str
+
+
+@dataclass(frozen=True)
 class TableView:
     key: str
     title: str
     description: str
     kind: str
-    columns: list[str]
+    columns: list[Column]
     rows: list[Row]
     total_rows: int
     folded_rows: int
@@ -76,6 +84,7 @@ class TableView:
     expanded: bool
     show_args: Args | None  # "show all rows" (None when every row is shown)
     csv_args: Args
+    skipped: str | None = None  # UTM tables: the visitors without the tag, left out
 
 
 @dataclass(frozen=True)
@@ -125,12 +134,14 @@ def cards(session: DBSession, site: Site, period: DateRange, state: PageState, k
     return found
 
 
-def realtime_card(session: DBSession, site: Site, now: datetime, k: int) -> Card:
+def realtime_card(session: DBSession, site: Site, now: datetime, k: int, filtered: bool = False) -> Card:
+    """Visitors of the last five minutes, of the whole site: filters do not apply (the card says so)."""
     answer = realtime_visitors(session, site, now, k=k)["results"]["visitors"]
     text = label("realtime", present.lang())
     withheld = bool(answer.get("below_k"))
     value = t("dashboard.below_k", k=k) if withheld else present.metric_value("visitors", answer["value"])
-    return Card("realtime", text.name, text.description, value, withheld)
+    note = t("dashboard.realtime.unfiltered") if filtered else ""
+    return Card("realtime", text.name, text.description, value, withheld, share=note)
 
 
 def visits_chart(session: DBSession, site: Site, period: DateRange, state: PageState, k: int) -> ChartView:
@@ -200,9 +211,19 @@ def table_view(
     meta = answer["meta"]
     key = PROPERTIES[table.prop].key
     lang = present.lang()
-    largest = max((row["visitors"] or 0 for row in answer["results"]), default=0)
+    found = answer["results"]
+    more = meta["total_rows"] > len(found) and not expanded
+    total = meta["total_rows"]
+    skipped = None
+    if table.skip_none:
+        left_out = [row for row in found if row[key] == NONE_VALUE]
+        found = [row for row in found if row[key] != NONE_VALUE]
+        if left_out:
+            skipped = present.metric_value("visitors", left_out[0]["visitors"])
+            total -= 1
+    largest = max((row["visitors"] or 0 for row in found), default=0)
     rows = []
-    for row in answer["results"]:
+    for row in found:
         raw = str(row[key])
         other = bool(row.get("other"))
         rows.append(
@@ -216,25 +237,25 @@ def table_view(
             )
         )
     text = label(table.prop, lang)
-    more = meta["total_rows"] > len(rows) and not expanded
     return TableView(
         key=table.key,
         title=t(f"dashboard.table.{table.key}"),
         description=text.description,
         kind=table.kind,
-        columns=[text.name, *(_column(metric) for metric in table.metrics)],
+        columns=[Column(text.name, text.name), *(_column(metric) for metric in table.metrics)],
         rows=rows,
-        total_rows=meta["total_rows"],
+        total_rows=total,
         folded_rows=meta["folded_rows"],
         withheld_rows=meta["withheld_rows"],
         expanded=expanded,
         show_args=state.link(show=table.key) if more else None,
         csv_args=state.link(show=None),
+        skipped=skipped,
     )
 
 
-def _column(metric: str) -> str:
-    return label(metric, present.lang()).name
+def _column(metric: str) -> Column:
+    return Column(t(f"dashboard.column.{metric}"), label(metric, present.lang()).name)
 
 
 def panels(
@@ -260,7 +281,8 @@ def chart_metrics(state: PageState) -> list[tuple[str, str, Args, bool]]:
 
 # --- consent statistics --------------------------------------------------------------------------------
 
-CONSENT_SERIES = ("accept_all", "custom", "reject_all", "withdraw")  # stacked bottom-up
+ACTION_ORDER = ("accept_all", "reject_all", "custom", "withdraw")  # cards and table columns
+CONSENT_SERIES = ("accept_all", "custom", "reject_all", "withdraw")  # the chart, stacked bottom-up
 CONSENT_TABLES = (("devices", "device"), ("languages", "language"), ("policy_versions", "policy_version"))
 
 
@@ -335,9 +357,6 @@ def consent_page(session: DBSession, site: Site, period: DateRange, k: int) -> d
         "chart": _consent_chart(results["timeseries"], k, period),
         "tables": tables,
     }
-
-
-ACTION_ORDER = ("accept_all", "reject_all", "custom", "withdraw")
 
 
 def _consent_chart(series: list[dict[str, Any]], k: int, period: DateRange) -> ChartView:

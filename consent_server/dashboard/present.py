@@ -8,7 +8,7 @@ from typing import Any
 
 from ..auth.i18n import CATALOG, current_language, format_date, format_number, t
 from ..stats.labels import label
-from ..stats.query import NONE_VALUE, OTHER_VALUE, PROPERTIES, Filter
+from ..stats.query import NONE_VALUE, OTHER_VALUE, Filter
 
 NO_VALUE = "\u2013"  # an en dash: no number to show
 MINUS = "\u2212"
@@ -97,14 +97,14 @@ def property_name(prop: str) -> str:
 
 def filter_text(f: Filter) -> str:
     """`visit:source==Google|Bing` -> "Bron is Google of Bing"."""
-    kind = {"visit:channel": "channel", "visit:device": "device"}.get(f.prop.name, "text")
-    values = [display_value(value, kind) for value in f.values]
+    values = [display_value(value, property_kind(f.prop.name)) for value in f.values]
     joined = t("dashboard.filter.or").join(values)
     relation = "dashboard.filter.is_not" if f.negate else "dashboard.filter.is"
     return t(relation, name=property_name(f.prop.name), value=joined)
 
 
 def property_kind(prop: str) -> str:
+    """How a property's values read (see tables.Table.kind): channel and device codes are translated."""
     return {"visit:channel": "channel", "visit:device": "device"}.get(prop, "text")
 
 
@@ -127,7 +127,3 @@ def bucket_label(key: str, interval: str, long: bool = False) -> str:
     if interval == "month":
         return t("dashboard.month_year", month=format_date(day).split(" ")[1], year=day.year)
     return format_date(day) if long else short_date(day)
-
-
-def known_properties() -> dict[str, str]:
-    return {name: property_name(name) for name in PROPERTIES}

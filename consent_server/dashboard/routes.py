@@ -52,9 +52,9 @@ def _refused(exc: InvalidInput) -> tuple[str, int]:
     return render_template("dashboard/invalid.html", site=site, page=page, message=message), 400
 
 
-def _period_args(state: PageState) -> dict[str, str]:
+def _period_only(state: PageState) -> PageState:
     """Only the period of a state: what the consent page shares with the statistics page."""
-    return replace(state, filters_text="", filters=(), metric="visitors", show=None).args()
+    return replace(state, filters_text="", filters=(), metric="visitors", show=None)
 
 
 @bp.get("/sites/<key>/")
@@ -70,10 +70,10 @@ def site_stats(key: str) -> ResponseReturnValue:
         state=state,
         period=period,
         period_nav=pages.period_nav(state, period),
-        period_args=_period_args(state),
+        period_args=_period_only(state).args(),
         chips=pages.filter_chips(state),
         cards=pages.cards(db.session, site, period, state, k),
-        realtime=pages.realtime_card(db.session, site, now, k),
+        realtime=pages.realtime_card(db.session, site, now, k, filtered=bool(state.filters)),
         chart=pages.visits_chart(db.session, site, period, state, k),
         chart_metrics=pages.chart_metrics(state),
         panels=pages.panels(db.session, site, period, state, k),
@@ -108,7 +108,7 @@ def export(key: str, table: str) -> ResponseReturnValue:
 def consent(key: str) -> ResponseReturnValue:
     site = visible_site(key)
     state, period = read_state(request.args, utcnow().date())
-    state = replace(state, filters_text="", filters=(), metric="visitors", show=None)
+    state = _period_only(state)
     k = _k()
     return render_template(
         "dashboard/consent.html",

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import ACTIONS
-
 CARD_METRICS = ("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration")
 CHART_METRICS = CARD_METRICS
 ROWS_SHOWN = 10  # per table on the page; `?show=<table>` shows up to ROWS_EXPANDED, the CSV all
@@ -27,6 +25,9 @@ class Table:
     # How values read: "text" as stored, "path" (monospace, wraps anywhere), or "channel"/"device",
     # codes shown in the reader's language.
     kind: str = "text"
+    # UTM tables leave out "(none)", the visits without the tag, which would dwarf every campaign; the
+    # page says how many they were.
+    skip_none: bool = False
 
 
 TABLES: tuple[Table, ...] = (
@@ -35,9 +36,9 @@ TABLES: tuple[Table, ...] = (
     Table("exit-pages", "visit:exit_page", ("visitors", "visits"), kind="path"),
     Table("sources", "visit:source", ("visitors", "visits", "bounce_rate")),
     Table("channels", "visit:channel", ("visitors", "visits", "bounce_rate"), kind="channel"),
-    Table("utm-sources", "visit:utm_source", ("visitors", "visits")),
-    Table("utm-mediums", "visit:utm_medium", ("visitors", "visits")),
-    Table("utm-campaigns", "visit:utm_campaign", ("visitors", "visits", "bounce_rate")),
+    Table("utm-sources", "visit:utm_source", ("visitors", "visits"), skip_none=True),
+    Table("utm-mediums", "visit:utm_medium", ("visitors", "visits"), skip_none=True),
+    Table("utm-campaigns", "visit:utm_campaign", ("visitors", "visits", "bounce_rate"), skip_none=True),
     Table("countries", "visit:country", ("visitors", "visits")),
     Table("browsers", "visit:browser", ("visitors", "visits")),
     Table("os", "visit:os", ("visitors", "visits")),
@@ -50,7 +51,7 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dashboard.panel.pages", ("pages", "entry-pages", "exit-pages")),
     ("dashboard.panel.sources", ("sources", "channels")),
     ("dashboard.panel.campaigns", ("utm-campaigns", "utm-sources", "utm-mediums")),
-    ("dashboard.panel.locations", ("countries",)),
+    ("dashboard.panel.countries", ("countries",)),
     ("dashboard.panel.technology", ("devices", "browsers", "os")),
     ("dashboard.panel.events", ("events",)),
 )
@@ -58,4 +59,3 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
 SUMMARY_EXPORTS = ("summary", "timeseries")
 EXPORTS = (*SUMMARY_EXPORTS, *TABLES_BY_KEY)
 CONSENT_EXPORTS = ("totals", "categories", "timeseries", "devices", "languages", "policy_versions")
-CONSENT_ACTIONS = ACTIONS

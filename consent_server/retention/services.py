@@ -11,7 +11,15 @@ from sqlalchemy import ColumnElement, delete, func, select
 from ..analytics.partitions import drop_partitions_before
 from ..analytics.salts import destroy_expired
 from ..extensions import DBSession
-from ..models import AnalyticsEvent, AnalyticsSession, AuditLog, BotTally, ConsentRecord, User
+from ..models import (
+    AnalyticsEvent,
+    AnalyticsSession,
+    AuditLog,
+    BotTally,
+    ConsentRecord,
+    DailyRollup,
+    User,
+)
 from ..timeutil import add_months
 
 # Rows deleted per statement on tables that ingest writes to, so a purge never holds the lock long.
@@ -25,6 +33,7 @@ def cutoffs(settings: Mapping[str, Any], now: datetime) -> dict[str, datetime]:
         "analytics_events": analytics,
         "analytics_sessions": analytics,
         "analytics_bot_tallies": analytics,
+        "analytics_daily": analytics,
         "consent_records": add_months(now, -settings["CONSENT_LOG_RETENTION_MONTHS"]),
         "audit_log": add_months(now, -settings["SECURITY_LOG_RETENTION_MONTHS"]),
         "users": now - timedelta(days=settings["USER_RETENTION_DAYS"]),
@@ -36,6 +45,8 @@ def _rules(limits: dict[str, datetime]) -> list[tuple[str, Any, ColumnElement[bo
         ("analytics_events", AnalyticsEvent, AnalyticsEvent.occurred_at < limits["analytics_events"]),
         ("analytics_sessions", AnalyticsSession, AnalyticsSession.started_at < limits["analytics_sessions"]),
         ("analytics_bot_tallies", BotTally, BotTally.day < limits["analytics_bot_tallies"].date()),
+        # Rollup days wholly before the cutoff: the day the cutoff falls in stays, as its events do.
+        ("analytics_daily", DailyRollup, DailyRollup.day < limits["analytics_daily"].date()),
         ("consent_records", ConsentRecord, ConsentRecord.created_at < limits["consent_records"]),
         ("audit_log", AuditLog, AuditLog.created_at < limits["audit_log"]),
         ("users", User, User.deactivated_at < limits["users"]),
@@ -46,7 +57,7 @@ def _delete_in_batches(
     session: DBSession, model: Any, older: ColumnElement[bool], between_batches: Callable[[], None]
 ) -> int:
     keys = model.__mapper__.primary_key
-    if len(keys) != 1:  # small tables keyed by several columns (bot tallies): one statement
+    if len(keys) != 1:  # tables keyed by several columns (bot tallies, daily rollups): one statement
         result = session.execute(delete(model).where(older).execution_options(synchronize_session=False))
         return result.rowcount  # type: ignore[attr-defined]
     key = keys[0]

@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
+
+COUNTERS = ("visitors", "visits", "pageviews", "bounces", "duration_s", "events")
+# The counters each metric is computed from.
+NEEDS = {
+    "visitors": ("visitors",),
+    "visits": ("visits",),
+    "pageviews": ("pageviews",),
+    "views_per_visit": ("pageviews", "visits"),
+    "bounce_rate": ("bounces", "visits"),
+    "visit_duration": ("duration_s", "visits"),
+    "events": ("events",),
+}
+
+
+def counters_for(metrics: Sequence[str]) -> tuple[str, ...]:
+    """The counters behind some metrics, visitors always (the k-anonymity floor counts them)."""
+    needed = {"visitors"} | {name for metric in metrics for name in NEEDS[metric]}
+    return tuple(name for name in COUNTERS if name in needed)
 
 
 @dataclass

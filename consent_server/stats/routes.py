@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -32,6 +33,9 @@ from .services import aggregate, breakdown, consent_stats, timeseries
 bp = Blueprint("stats_api", __name__, url_prefix="/api/v1/stats")
 
 MAX_PARAMETER_LENGTH = 8192
+# Statistics exist for 26 months; these bounds only keep date arithmetic inside Python's calendar.
+EARLIEST = date(1970, 1, 1)
+LATEST = date(9000, 12, 31)
 
 
 class BadParameter(DomainError):
@@ -75,7 +79,15 @@ def _site() -> Site:
 
 def _period() -> DateRange:
     with _parameters():
-        return parse_period(_arg("period"), _arg("date"), utcnow().date())
+        try:
+            period = parse_period(_arg("period"), _arg("date"), utcnow().date())
+            period.previous()
+        except (ValueError, OverflowError):
+            # Year 1 or 9999: the period or its comparison would leave Python's calendar.
+            raise BadParameter("The date is outside the calendar.", fields={"date": "out of range"}) from None
+    if not (period.first >= EARLIEST and period.last <= LATEST):
+        raise BadParameter("The date is outside the calendar.", fields={"date": "out of range"})
+    return period
 
 
 def _k() -> int:

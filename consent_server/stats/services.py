@@ -33,7 +33,7 @@ from ..extensions import DBSession
 from ..models import ACTIONS, ConsentRecord, Site
 from ..sites.schemas import NECESSARY
 from ..timeutil import isoformat
-from .figures import Totals, change
+from .figures import Totals, change, counters_for
 from .floor import below_floor, hidden_indexes, hidden_total_shown
 from .periods import DateRange, month_of, parse_interval
 from .query import NONE_VALUE, OTHER_VALUE, Filter, Property, parse_metrics, parse_property
@@ -197,7 +197,9 @@ def breakdown(
         found = raw_totals(session, site.id, period.first, period.last, filters, group=prop)
         source = "raw"
     else:
-        found = dict(rollup_by_value(session, site.id, period.first, period.last, prop.rollup))
+        found = dict(
+            rollup_by_value(session, site.id, period.first, period.last, prop.rollup, counters_for(names))
+        )
         source = "rollups"
     ranked = sorted(found.items(), key=lambda item: (-item[1].visitors, str(item[0])))
     weights = [totals.visitors for _, totals in ranked]
@@ -245,39 +247,54 @@ def realtime_visitors(session: DBSession, site: Site, now: datetime, *, k: int) 
 
 @dataclass
 class _Tally:
-    """Choices of one group (a day, a device...): per action, and per category how often it was on."""
+    """Choices of one group (a day, a device...), counted per (action, category state as stored JSON).
 
-    choices: int = 0
-    actions: Counter[str] = field(default_factory=Counter)
-    present: Counter[str] = field(default_factory=Counter)
-    granted: Counter[str] = field(default_factory=Counter)
+    Adding a row is one counter update; the per-category figures are worked out once, at the end, from
+    the few distinct states (`states` decodes each stored JSON text once for every tally)."""
 
-    def add(self, action: str, categories: dict[str, Any], count: int) -> None:
-        self.choices += count
-        self.actions[action] += count
-        for key, on in categories.items():
-            self.present[key] += count
-            if on is True:
-                self.granted[key] += count
+    states: dict[str, dict[str, Any]]
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, action: str, state: str, count: int) -> None:
+        self.counts[action, state] += count
 
     def merge(self, other: _Tally) -> None:
-        self.choices += other.choices
-        self.actions.update(other.actions)
-        self.present.update(other.present)
-        self.granted.update(other.granted)
+        self.counts.update(other.counts)
 
-    def rate(self, category: str) -> float | None:
-        """Percent of the choices (that knew the category) with it on; None when none knew it."""
-        if not self.present[category]:
-            return None
-        return round(self.granted[category] * 100 / self.present[category], 1)
+    @property
+    def choices(self) -> int:
+        return sum(self.counts.values())
 
     def figures(self, categories: Sequence[str]) -> dict[str, Any]:
+        actions: Counter[str] = Counter()
+        present: Counter[str] = Counter()
+        granted: Counter[str] = Counter()
+        for (action, state), count in self.counts.items():
+            actions[action] += count
+            for key, on in self.states[state].items():
+                present[key] += count
+                if on is True:
+                    granted[key] += count
         return {
-            "choices": self.choices,
-            **{action: self.actions[action] for action in ACTIONS},
-            "opt_in": {category: self.rate(category) for category in categories},
+            "choices": sum(actions.values()),
+            **{action: actions[action] for action in ACTIONS},
+            "opt_in": {category: _rate(granted[category], present[category]) for category in categories},
         }
+
+
+def _rate(granted: int, present: int) -> float | None:
+    """Percent of the choices (that knew the category) with it on; None when none knew it."""
+    return round(granted * 100 / present, 1) if present else None
+
+
+def _granted(tally: _Tally, category: str) -> int:
+    return sum(
+        count for (_, state), count in tally.counts.items() if tally.states[state].get(category) is True
+    )
+
+
+def _present(tally: _Tally, category: str) -> int:
+    return sum(count for (_, state), count in tally.counts.items() if category in tally.states[state])
 
 
 def _blank(categories: Sequence[str]) -> dict[str, Any]:
@@ -297,7 +314,7 @@ def _consent_rows(
         if index not in hidden
     ]
     if hidden and hidden_total_shown(weights, hidden, k):
-        other = _Tally()
+        other = _Tally(ranked[0][1].states)
         for index in hidden:
             other.merge(ranked[index][1])
         rows.append({key: OTHER_VALUE, **other.figures(categories), "other": True})
@@ -323,46 +340,54 @@ def consent_stats(session: DBSession, site: Site, period: DateRange, *, k: int) 
         .where(C.site_id == site.id, C.created_at >= start, C.created_at < end)
         .group_by(day, C.action, C.device, C.language, C.policy_version, state)
     )
-    total = _Tally()
+    states: dict[str, dict[str, Any]] = {}
+    total = _Tally(states)
     days: dict[str, _Tally] = {}
     devices: dict[str | None, _Tally] = {}
     languages: dict[str, _Tally] = {}
     versions: dict[int, _Tally] = {}
-    decoded: dict[str, dict[str, Any]] = {}
-    for when, action, device, language, version, text, count in rows:
-        chosen = decoded.get(text)
-        if chosen is None:
-            chosen = decoded[text] = json.loads(text)
+
+    def group(groups: dict[Any, _Tally], key: Any) -> _Tally:
+        found = groups.get(key)
+        if found is None:
+            found = groups[key] = _Tally(states)
+        return found
+
+    for when, action, device, language, version, state_text, count in rows:
+        if state_text not in states:
+            states[state_text] = json.loads(state_text)
         for tally in (
             total,
-            days.setdefault(bucket_key(when, "day"), _Tally()),
-            devices.setdefault(device, _Tally()),
-            languages.setdefault(language, _Tally()),
-            versions.setdefault(version, _Tally()),
+            group(days, bucket_key(when, "day")),
+            group(devices, device),
+            group(languages, language),
+            group(versions, version),
         ):
-            tally.add(action, chosen, count)
+            tally.add(action, state_text, count)
 
     site_keys = [key for key in site.category_keys() if key != NECESSARY]
-    extra_keys = sorted(set(total.present) - set(site_keys) - {NECESSARY})
+    known = {key for state in states.values() for key in state}
+    extra_keys = sorted(known - set(site_keys) - {NECESSARY})
     categories = site_keys + extra_keys
     hidden = below_floor(total.choices, k)
     keys = [day.isoformat() for day in period.dates()]
-    series = [{"date": key, **days.get(key, _Tally()).figures(categories)} for key in keys]
+    series = [{"date": key, **days.get(key, _Tally(states)).figures(categories)} for key in keys]
     for index in hidden_indexes([days[key].choices if key in days else 0 for key in keys], k):
         series[index].update(_blank(categories))
     device_rows, device_withheld = _consent_rows(devices, "device", categories, k)
     language_rows, language_withheld = _consent_rows(languages, "language", categories, k)
     version_rows, version_withheld = _consent_rows(versions, "policy_version", categories, k)
+    overall = total.figures(categories)
     results = {
-        "totals": _blank(categories) if hidden else total.figures(categories),
+        "totals": _blank(categories) if hidden else overall,
         "categories": []
         if hidden
         else [
             {
                 "category": key,
-                "choices": total.present[key],
-                "granted": total.granted[key],
-                "opt_in_rate": total.rate(key),
+                "choices": _present(total, key),
+                "granted": _granted(total, key),
+                "opt_in_rate": overall["opt_in"][key],
             }
             for key in categories
         ],

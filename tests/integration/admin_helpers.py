@@ -1,7 +1,7 @@
 """What the admin tests share: an admin's test client, and forms read from a page as a browser sends them.
 
-    fields = form_fields(page_html, "site-form")      # [(name, value), ...] as the browser would post
-    fields = with_values(fields, {"texts.nl.title": "Nieuw"})
+fields = form_fields(page_html, "site-form")      # [(name, value), ...] as the browser would post
+fields = with_values(fields, {"texts.nl.title": "Nieuw"})
 """
 
 from __future__ import annotations
@@ -98,7 +98,9 @@ def with_values(fields: Fields, changes: Mapping[str, str | None]) -> MultiDict[
             done.add(name)
         else:
             result.append((name, value))
-    result += [(name, str(value)) for name, value in changes.items() if name not in done and value is not None]
+    result += [
+        (name, str(value)) for name, value in changes.items() if name not in done and value is not None
+    ]
     return MultiDict(result)
 
 
@@ -126,4 +128,4 @@ def admin_user(make_user: Any) -> Any:
 @pytest.fixture
 def admin(client: FlaskClient, login_as: Any, admin_user: Any) -> FlaskClient:
     """A test client signed in as an admin."""
-    return login_as(admin_user)  # type: ignore[no-any-return]
+    return login_as(admin_user)

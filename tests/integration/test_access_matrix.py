@@ -27,12 +27,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from consent_server import create_app
 from consent_server.auth import services
 from consent_server.auth.access import POLICY, RULES
 from consent_server.extensions import db
-from consent_server.models import Site, User
+from consent_server.models import Scan, Site, User
 from consent_server.timeutil import utcnow
 from tests.conftest import app_settings
 
@@ -53,15 +54,31 @@ class World:
         return self.users.get(self.identity)
 
 
+def _scan_id(world: World) -> int:
+    """A scan of the world's site (the admin's scan pages need one that exists)."""
+    scan = db.session.scalar(select(Scan).where(Scan.site_id == world.site.id))
+    if scan is None:
+        scan = Scan(site_id=world.site.id, url="https://www.example.nl/", status="failed", error="sample")
+        db.session.add(scan)
+        db.session.commit()
+    return scan.id
+
+
 # URL argument name -> its value for the identity asking. Add yours here.
 SAMPLES: dict[str, Callable[[World], Any]] = {
     "key": lambda world: world.site.key,
     "key_id": lambda world: world.keys[world.identity][0] if world.identity in world.keys else 1,
     "filename": lambda world: "app.css",
     "consent_id": lambda world: "11111111-2222-4333-8444-555555555555",
+    # The admin's user pages: the identity's own account (with its own key for key_id), else the admin's.
+    "user_id": lambda world: (world.user or world.users["admin"]).id,
+    "scan_id": _scan_id,
+    "table": lambda world: "devices",  # a CSV table of both statistics pages
 }
 # endpoint -> extra query parameters it needs to answer 200. Add yours here.
-QUERIES: dict[str, dict[str, str]] = {}
+QUERIES: dict[str, dict[str, str]] = {
+    "stats_api.breakdown_stats": {"property": "visit:source"},
+}
 
 # In this order: identities that are refused first, the admin last, so a route that changes something
 # (revokes a key, deletes a site) changes it only after everybody else asked. Every identity has its

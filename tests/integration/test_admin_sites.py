@@ -14,7 +14,15 @@ from consent_server.extensions import db
 from consent_server.models import Scan, Site
 from consent_server.sites.services import export_site
 from tests.factories import site_document
-from tests.integration.admin_helpers import Fields, admin, admin_user, app_config, audit, form_fields, with_values
+from tests.integration.admin_helpers import (
+    Fields,
+    admin,
+    admin_user,
+    app_config,
+    audit,
+    form_fields,
+    with_values,
+)
 
 __all__ = ["admin", "admin_user", "app_config"]
 
@@ -70,6 +78,14 @@ def test_a_theme_change_is_saved_without_asking_visitors_again(admin: FlaskClien
     assert "policy_version" not in entry.details
 
 
+def test_button_styles_the_form_does_not_show_are_kept(admin: FlaskClient, make_site: Any) -> None:
+    style = {"variant": "filled", "background": "#0b5e2e", "text": "#ffffff"}
+    make_site(theme={"accept_button": style, "reject_button": style})
+    response = post(admin, edit_form(admin), **{"theme.radius": "2", "action": "save"})
+    assert response.status_code == 303
+    assert saved().theme["accept_button"] == style and saved().theme["radius"] == 2
+
+
 def test_a_text_change_asks_for_confirmation_before_anything_is_saved(admin: FlaskClient, site: Site) -> None:
     response = post(admin, edit_form(admin), **{"texts.nl.title": "Nieuwe titel", "action": "save"})
     assert response.status_code == 200
@@ -99,7 +115,9 @@ def test_confirming_a_text_change_bumps_the_policy_version_and_audits_before_and
     assert "Beleidsversie 2: bezoekers worden opnieuw gevraagd" in follow
 
 
-def test_back_from_the_confirmation_shows_the_form_with_the_change_kept(admin: FlaskClient, site: Site) -> None:
+def test_back_from_the_confirmation_shows_the_form_with_the_change_kept(
+    admin: FlaskClient, site: Site
+) -> None:
     page = post(admin, edit_form(admin), **{"texts.nl.title": "Nieuwe titel", "action": "save"})
     confirmed = form_fields(page.get_data(as_text=True), EDIT)
     response = admin.post(EDIT, data=with_values(confirmed, {"action": "back"}))
@@ -118,7 +136,9 @@ def test_a_confirmation_made_after_someone_else_saved_is_refused(admin: FlaskCli
     assert saved().policy_version == 1
 
 
-def test_adding_a_category_a_service_and_a_cookie_through_the_empty_rows(admin: FlaskClient, make_site: Any) -> None:
+def test_adding_a_category_a_service_and_a_cookie_through_the_empty_rows(
+    admin: FlaskClient, make_site: Any
+) -> None:
     doc = site_document()
     doc["categories"] = doc["categories"][:1]
     doc["services"] = [service for service in doc["services"] if service["category"] == "necessary"]
@@ -171,7 +191,9 @@ def test_a_cookie_marked_for_removal_is_removed(admin: FlaskClient, site: Site) 
     assert names[f"{row}.name"] == "YSC"
     response = post(admin, fields, **{f"{row}.remove": "on", "action": "save", "confirmed": "yes"})
     assert response.status_code == 303
-    cookies = [cookie["name"] for service in export_site(saved())["services"] for cookie in service["cookies"]]
+    cookies = [
+        cookie["name"] for service in export_site(saved())["services"] for cookie in service["cookies"]
+    ]
     assert "YSC" not in cookies and "VISITOR_INFO1_LIVE" in cookies
 
 
@@ -185,7 +207,9 @@ def test_refresh_saves_nothing_and_adds_empty_rows(admin: FlaskClient, site: Sit
 # ---- refusals at their fields ---------------------------------------------------------------------------
 
 
-def test_a_theme_below_4_5_to_1_contrast_is_refused_next_to_the_text_colour(admin: FlaskClient, site: Site) -> None:
+def test_a_theme_below_4_5_to_1_contrast_is_refused_next_to_the_text_colour(
+    admin: FlaskClient, site: Site
+) -> None:
     response = post(admin, edit_form(admin), **{"theme.text": "#999999", "action": "save"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -224,13 +248,19 @@ def test_a_known_analytics_cookie_declared_necessary_is_refused_next_to_its_name
 
 
 def test_a_bad_origin_is_refused_next_to_the_origins(admin: FlaskClient, site: Site) -> None:
-    response = post(admin, edit_form(admin), **{"origins": "https://www.example.nl\nftp://example.nl", "action": "save"})
+    response = post(
+        admin, edit_form(admin), **{"origins": "https://www.example.nl\nftp://example.nl", "action": "save"}
+    )
     assert response.status_code == 422
     assert "https://host" in error_at(response.get_data(as_text=True), "f-origins")
 
 
-def test_a_duration_that_is_not_a_number_is_refused_in_the_admins_language(admin: FlaskClient, site: Site) -> None:
-    response = post(admin, edit_form(admin), **{"services[0].cookies[0].duration_days": "lang", "action": "save"})
+def test_a_duration_that_is_not_a_number_is_refused_in_the_admins_language(
+    admin: FlaskClient, site: Site
+) -> None:
+    response = post(
+        admin, edit_form(admin), **{"services[0].cookies[0].duration_days": "lang", "action": "save"}
+    )
     assert response.status_code == 422
     assert "heel getal" in error_at(response.get_data(as_text=True), "f-services-0-cookies-0-duration-days")
 
@@ -249,7 +279,13 @@ def test_hostile_texts_are_saved_and_shown_escaped_everywhere(admin: FlaskClient
     response = post(
         admin,
         edit_form(admin),
-        **{"name": XSS, "texts.nl.title": XSS, "categories[1].texts.nl.name": XSS, "action": "save", "confirmed": "yes"},
+        **{
+            "name": XSS,
+            "texts.nl.title": XSS,
+            "categories[1].texts.nl.name": XSS,
+            "action": "save",
+            "confirmed": "yes",
+        },
     )
     assert response.status_code == 303
     for url in (EDIT, "/admin/sites", "/admin/audit", "/sites/example/cookies?lang=nl"):
@@ -284,8 +320,11 @@ def test_hostile_values_give_the_form_back_with_errors_never_a_500(
     assert saved().policy_version == 1
 
 
-def test_a_hand_made_post_with_hostile_field_names_is_ignored_not_a_500(admin: FlaskClient, site: Site) -> None:
-    fields = edit_form(admin) + [("__class__", "x"), ("services[0].cookies[0].texts.nl.purpose.x", "y"), ("a" * 5000, "b")]
+def test_a_hand_made_post_with_hostile_field_names_is_ignored_not_a_500(
+    admin: FlaskClient, site: Site
+) -> None:
+    hostile = [("__class__", "x"), ("services[0].cookies[0].texts.nl.purpose.x", "y"), ("a" * 5000, "b")]
+    fields = [*edit_form(admin), *hostile]
     response = post(admin, fields, action="save")
     assert response.status_code == 303
 
@@ -295,13 +334,17 @@ def test_a_hand_made_post_with_hostile_field_names_is_ignored_not_a_500(admin: F
 
 def test_a_new_site_starts_minimal_and_is_audited(admin: FlaskClient) -> None:
     response = admin.post(
-        "/admin/sites/new", data={"key": "gemeente", "name": "Gemeente", "origins": "https://www.gemeente.nl\n"}
+        "/admin/sites/new",
+        data={"key": "gemeente", "name": "Gemeente", "origins": "https://www.gemeente.nl\n"},
     )
     assert response.status_code == 303 and response.location.endswith("/admin/sites/gemeente/")
     site = saved("gemeente")
     assert site.category_keys() == ["necessary"] and site.origins == ["https://www.gemeente.nl"]
     [entry] = audit("site.create")
-    assert entry.target == "gemeente" and entry.details["changes"]["name"] == {"before": None, "after": "Gemeente"}
+    assert entry.target == "gemeente" and entry.details["changes"]["name"] == {
+        "before": None,
+        "after": "Gemeente",
+    }
 
 
 @pytest.mark.parametrize(
@@ -331,7 +374,9 @@ def test_a_new_site_with_a_key_in_use_is_refused(admin: FlaskClient, site: Site)
 # ---- the live preview ----------------------------------------------------------------------------------
 
 
-def test_the_preview_renders_the_draft_with_the_real_widget_and_saves_nothing(admin: FlaskClient, site: Site) -> None:
+def test_the_preview_renders_the_draft_with_the_real_widget_and_saves_nothing(
+    admin: FlaskClient, site: Site
+) -> None:
     fields = with_values(edit_form(admin), {"texts.en.title": "Draft title", "theme.accent": "#0b5e2e"})
     response = admin.post("/admin/sites/example/preview?lang=en", data=fields)
     assert response.status_code == 200
@@ -415,6 +460,17 @@ def test_import_over_a_site_with_a_text_change_asks_first_then_bumps(admin: Flas
     assert entry.details["policy_version"] == {"before": 1, "after": 2}
 
 
+def test_back_from_an_import_confirmation_keeps_the_text(admin: FlaskClient, site: Site) -> None:
+    doc = export_site(site)
+    doc["texts"]["nl"]["title"] = "Geïmporteerd"
+    page = admin.post("/admin/sites/import", data={"text": json.dumps(doc, ensure_ascii=False, indent=2)})
+    confirmed = form_fields(page.get_data(as_text=True), "/admin/sites/import")
+    response = admin.post("/admin/sites/import", data=with_values(confirmed, {"action": "back"}))
+    assert "\n  &#34;key&#34;: &#34;example&#34;," in response.get_data(as_text=True)  # lines kept
+    assert response.status_code == 200 and "Geïmporteerd" in response.get_data(as_text=True)
+    assert saved().policy_version == 1
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -423,6 +479,9 @@ def test_import_over_a_site_with_a_text_change_asks_first_then_bumps(admin: Flas
         ("", "Kies een bestand"),
         (json.dumps(site_document(theme={"text": "#eeeeee"})), "EDPB-E"),
         (json.dumps(site_document(key="Bad key")), "niet de juiste vorm"),
+        (json.dumps(site_document(name="Nul\x00byte")), "niet zijn toegestaan"),
+        ('{"key": "x", "name": "\\ud800"}', "niet zijn toegestaan"),
+        ("</textarea><script>alert(1)</script>", "geen geldige JSON"),
     ],
 )
 def test_an_import_that_is_refused_says_why(admin: FlaskClient, text: str, message: str) -> None:
@@ -430,6 +489,7 @@ def test_an_import_that_is_refused_says_why(admin: FlaskClient, text: str, messa
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "niet geïmporteerd" in html and message in html
+    assert "<script>alert" not in html
     assert db.session.scalar(select(Site.id)) is None
 
 
@@ -440,12 +500,15 @@ def test_scan_now_starts_a_background_scan_of_the_site(
     admin: FlaskClient, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[int] = []
-    monkeypatch.setattr("consent_server.scan.services.run_scan_in_background", lambda app, scan_id: started.append(scan_id))
+    monkeypatch.setattr(
+        "consent_server.scan.services.run_scan_in_background", lambda app, scan_id: started.append(scan_id)
+    )
     response = admin.post("/admin/sites/example/scans", data={"url": "https://www.example.nl/", "pages": "3"})
     assert response.status_code == 303
     scan = db.session.scalar(select(Scan))
     assert scan is not None and started == [scan.id] and scan.max_pages == 3
     assert scan.requested_by == "admin@example.org"
+    assert audit("scan.start")[0].actor == "admin@example.org"
     assert "bezig" in admin.get(response.location).get_data(as_text=True)
     assert "bezig" in admin.get(EDIT).get_data(as_text=True)
 
@@ -477,17 +540,30 @@ def finished_scan(site: Site) -> Scan:
         "review": [],
     }
     report = {
-        "phases": [{"name": "no_choice", "status": "done", "pages": [{"url": "https://www.example.nl/"}], "items": []}],
-        "findings": [{"kind": "undeclared", "severity": "medium", "message": "cookie _hjSession_123 is undeclared"}],
+        "phases": [
+            {
+                "name": "no_choice",
+                "status": "done",
+                "pages": [{"url": "https://www.example.nl/"}],
+                "items": [],
+            }
+        ],
+        "findings": [
+            {"kind": "undeclared", "severity": "medium", "message": "cookie _hjSession_123 is undeclared"}
+        ],
         "proposals": [proposal],
     }
-    scan = Scan(site_id=site.id, url="https://www.example.nl/", status="done", report=report, requested_by="x")
+    scan = Scan(
+        site_id=site.id, url="https://www.example.nl/", status="done", report=report, requested_by="x"
+    )
     db.session.add(scan)
     db.session.commit()
     return scan
 
 
-def test_a_scan_report_shows_findings_and_adds_a_proposal_with_a_policy_bump(admin: FlaskClient, site: Site) -> None:
+def test_a_scan_report_shows_findings_and_adds_a_proposal_with_a_policy_bump(
+    admin: FlaskClient, site: Site
+) -> None:
     scan = finished_scan(site)
     html = admin.get(f"/admin/sites/example/scans/{scan.id}").get_data(as_text=True)
     assert "cookie _hjSession_123 is undeclared" in html and 'value="p1"' in html

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from consent_server.analytics.partitions import ensure_partitions, existing_partitions, partition_name
 from consent_server.extensions import db
-from consent_server.models import AnalyticsEvent, AnalyticsSalt, AnalyticsSession, BotTally
+from consent_server.models import AnalyticsEvent, AnalyticsSalt, AnalyticsSession, BotTally, DailyRollup
 from consent_server.timeutil import add_months
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
@@ -67,12 +67,16 @@ def test_analytics_older_than_26_months_go_and_the_boundary_stays(cli: Any, make
         add_visit(site, moment)
     db.session.add(BotTally(site_id=site.id, day=(CUTOFF - timedelta(days=1)).date(), hits=3))
     db.session.add(BotTally(site_id=site.id, day=CUTOFF.date(), hits=2))
+    for day in ((CUTOFF - timedelta(days=1)).date(), CUTOFF.date()):
+        db.session.add(DailyRollup(site_id=site.id, day=day, dimension="", value="", visitors=1, visits=1))
     db.session.commit()
     result = cli("retention", "purge", "--now", "2026-11-25T12:00:00Z")
     assert result.exit_code == 0, result.output
     assert "analytics_events: deleted 1" in result.output
     assert "analytics_sessions: deleted 1" in result.output
     assert "analytics_bot_tallies: deleted 1" in result.output
+    assert "analytics_daily: deleted 1" in result.output
+    assert list(db.session.scalars(select(DailyRollup.day))) == [CUTOFF.date()]
     assert list(db.session.scalars(select(AnalyticsEvent.occurred_at))) == [CUTOFF]
     assert list(db.session.scalars(select(AnalyticsSession.started_at))) == [CUTOFF]
 

@@ -75,6 +75,20 @@ def test_sites_import_refuses_a_rule_breaking_document_and_names_the_rule(cli: A
     assert count(Site) == 0
 
 
+@pytest.mark.parametrize("bad", ["Cookie\u0000s", "\ud800"], ids=["nul", "lone surrogate"])
+def test_sites_import_refuses_nul_and_lone_surrogates_and_stores_nothing(
+    cli: Any, tmp_path: Any, bad: str
+) -> None:
+    doc = site_document()
+    doc["name"] = bad
+    path = tmp_path / "site.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")  # escaped in the file, as \u0000 and \ud800
+    result = cli("sites", "import", str(path))
+    assert result.exit_code == 2
+    assert "not valid" in result.output
+    assert count(Site) == 0
+
+
 def test_sites_export_of_an_unknown_site_fails_clearly(cli: Any) -> None:
     result = cli("sites", "export", "nope")
     assert result.exit_code == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from consent_server.stats.figures import Totals, change
+from consent_server.stats.figures import Totals, change, counters_for
 
 
 def test_rates_and_averages_are_per_visit_and_rounded_half_up() -> None:
@@ -31,3 +31,8 @@ def test_change_is_a_percentage_except_bounce_rate(
     metric: str, old: float, new: float, expected: int
 ) -> None:
     assert change(metric, old, new) == expected
+
+
+def test_counters_for_metrics_always_include_visitors() -> None:
+    assert counters_for(["pageviews"]) == ("visitors", "pageviews")
+    assert counters_for(["bounce_rate", "visit_duration"]) == ("visitors", "visits", "bounces", "duration_s")

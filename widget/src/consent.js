@@ -321,7 +321,8 @@
           el("td", { text: k ? tr(k.p) : tr(s.u) }), el("td", { text: k ? tr(k.d) : "–" })]));
       });
     });
-    return el("div", { class: "scroll" }, [el("table", {}, [
+    // Focusable, so a table wider than the screen can be scrolled by keyboard (axe scrollable-region-focusable).
+    return el("div", { class: "scroll", tabindex: 0 }, [el("table", {}, [
       el("thead", {}, [el("tr", {}, ["cookie", "provider", "purpose", "duration"].map(function (h) { return el("th", { scope: "col", text: t(h) }); }))]),
       el("tbody", {}, rows)])]);
   }
