@@ -267,9 +267,7 @@ def test_malformed_hits_are_refused_or_dropped_and_store_nothing(
     assert count(AnalyticsEvent) == 0
 
 
-def test_hash_routes_are_pages_only_where_the_site_uses_hash_routing(
-    client: Any, make_site: Any
-) -> None:
+def test_hash_routes_are_pages_only_where_the_site_uses_hash_routing(client: Any, make_site: Any) -> None:
     make_site()
     token = give_consent(client)["token"]
     hit(client, token, url="https://www.example.nl/#/contact")
