@@ -22,6 +22,7 @@ load our widget, phases 2 and 3 are skipped without starting a browser.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -552,6 +553,32 @@ def _first_line(text: str) -> str:
     return line[:300]
 
 
+def _outside_event_loops(work: Callable[[], None]) -> None:
+    """Run work here, or on a thread of its own when this thread runs an asyncio loop.
+
+    Playwright's sync API refuses to start inside a running loop, which a caller that drives a browser
+    itself (the browser tests, a notebook, an async server) has.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        work()
+        return
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the caller's thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="consent-server-scan", daemon=True)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 def scan_site(
     declaration: Mapping[str, Any],
     url: str,
@@ -571,11 +598,12 @@ def scan_site(
     scope = Scope.for_site(declaration, start, options)
     started_at, started = utcnow(), clock()
     phases: list[PhaseResult] = []
-    try:
+    widget_origins: set[str] = set()
+    first_party = set(scope.first_party)
+
+    def browse() -> None:
         with sync_playwright() as playwright:
             executable = options.chromium_path or chromium_path() or playwright.chromium.executable_path
-            widget_origins: set[str] = set()
-            first_party = set(scope.first_party)
             end = started + options.timeout_s
             no_widget: str | None = None
             for index, name in enumerate(PHASES):
@@ -596,10 +624,13 @@ def scan_site(
                 deadline = clock() + left / (len(PHASES) - index)
                 phase = _Phase(name, start, scope, options, deadline, clock)
                 phases.append(phase.run(playwright, executable))
-                widget_origins |= phase.widget_origins
-                first_party |= phase.sites
+                widget_origins.update(phase.widget_origins)
+                first_party.update(phase.sites)
                 if name == "no_choice" and phase.first_page_has_widget is False:
                     no_widget = scope.no_widget_reason()
+
+    try:
+        _outside_event_loops(browse)
     except PlaywrightError as exc:  # the Playwright driver itself failed
         raise ScanError(f"the browser driver failed: {_first_line(str(exc))}") from None
     if all(phase.status == "failed" for phase in phases):
