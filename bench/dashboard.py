@@ -749,7 +749,8 @@ def kept_database(backend: str, directory: Path) -> Iterator[Database]:
 
 def run_backend(backend: str, args: argparse.Namespace) -> list[str]:
     with tempfile.TemporaryDirectory(prefix=f"dashboard-{backend}-") as scratch:
-        directory = Path(tempfile.mkdtemp(prefix=f"dashboard-{backend}-")) if args.keep else Path(scratch)
+        keep_file = args.keep and backend == "sqlite"
+        directory = Path(tempfile.mkdtemp(prefix=f"dashboard-{backend}-")) if keep_file else Path(scratch)
         opened = kept_database(backend, directory) if args.keep else fresh_database(backend, directory)
         if args.url:
             opened = _existing(backend, args.url)

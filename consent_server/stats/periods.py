@@ -78,7 +78,15 @@ def parse_period(period: str | None, date_param: str | None, today: date) -> Dat
     `today` is the current UTC date (the caller's clock). Raises InvalidInput with a message that names
     the parameter, the way Plausible's API does.
     """
-    period = period or DEFAULT_PERIOD
+    try:
+        resolved = _resolve(period or DEFAULT_PERIOD, date_param, today)
+        resolved.previous()  # the comparison must exist too
+    except (OverflowError, ValueError):  # year 1 or 9999: the period would leave the calendar
+        raise InvalidInput("The date is outside the calendar.", fields={"date": "out of range"}) from None
+    return resolved
+
+
+def _resolve(period: str, date_param: str | None, today: date) -> DateRange:
     if period not in PERIODS:
         raise InvalidInput(
             f"Invalid period `{period}`: use one of {', '.join(PERIODS)}.",

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from consent_server.analytics.rollups import refresh_day
+from consent_server.errors import InvalidInput
 from consent_server.extensions import db
 from consent_server.models import AnalyticsEvent, AnalyticsSession
 from consent_server.stats.periods import DateRange, parse_period
@@ -222,7 +223,5 @@ def test_realtime_below_the_floor_shows_no_number(site: Any) -> None:
 
 
 def test_unknown_metric_is_refused_with_its_name(site: Any) -> None:
-    from consent_server.errors import InvalidInput
-
     with pytest.raises(InvalidInput, match="`conversion_rate` is not recognized"):
         aggregate(db.session, site, period(), ["visitors", "conversion_rate"], k=5)

@@ -84,3 +84,11 @@ def test_interval_defaults_like_plausible(name: str, interval: str | None, expec
 def test_unknown_interval_is_refused() -> None:
     with pytest.raises(InvalidInput, match="Invalid interval `week`"):
         parse_interval("week", parse_period("30d", None, TODAY))
+
+
+@pytest.mark.parametrize(
+    ("name", "anchor"), [("30d", "0001-01-05"), ("12mo", "9999-12-31"), ("day", "0001-01-01")]
+)
+def test_a_period_outside_the_calendar_is_refused(name: str, anchor: str) -> None:
+    with pytest.raises(InvalidInput, match="outside the calendar"):
+        parse_period(name, anchor, TODAY)
