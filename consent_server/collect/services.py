@@ -78,17 +78,6 @@ def decode_categories(value: Any) -> dict[str, bool]:
     return decoded if isinstance(decoded, dict) else {}
 
 
-def latest_choice(session: DBSession, site_id: int, consent_id: str) -> LatestChoice | None:
-    """Read the latest proof record of a consent id on a site (None when there is none)."""
-    row = session.execute(
-        select(ConsentRecord.categories, ConsentRecord.policy_version)
-        .where(ConsentRecord.consent_id == consent_id, ConsentRecord.site_id == site_id)
-        .order_by(ConsentRecord.id.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else LatestChoice(decode_categories(row[0]), row[1])
-
-
 def judge_consent(site: CollectSite, claims: TokenClaims, latest: LatestChoice | None, now: datetime) -> None:
     """Refuse unless the token grants analytics for this site, now, under the current policy, unwithdrawn.
 
@@ -105,11 +94,6 @@ def judge_consent(site: CollectSite, claims: TokenClaims, latest: LatestChoice |
     # The token proves what was granted when it was issued; the proof log says what holds now.
     if latest is None or not latest.categories.get(ANALYTICS) or latest.policy_version != site.policy_version:
         raise ConsentRefused("The visitor's current choice does not include analytics.")
-
-
-def check_consent(session: DBSession, site: CollectSite, claims: TokenClaims, now: datetime) -> None:
-    """judge_consent on the latest choice read through this session. Raises as judge_consent."""
-    judge_consent(site, claims, latest_choice(session, site.id, claims.consent_id), now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,26 +176,6 @@ def prepare_hit(
         device=visitor.agent.device,
         network=visitor.network,
     )
-
-
-def record_hit(
-    session: DBSession,
-    site: Site,
-    hit: CollectIn,
-    claims: TokenClaims,
-    visitor: Visitor,
-    now: datetime,
-    salt_period: str,
-    prefetch: bool = False,
-    geo_database: str | None = None,
-) -> bool:
-    """Check consent and store one hit in this session at once; True when stored (the caller commits).
-
-    Bots and prefetches are only counted. Raises ConsentRefused or Conflict, and stores nothing then.
-    """
-    check_consent(session, site, claims, now)
-    pending = prepare_hit(site, hit, claims.consent_id, visitor, now, prefetch)
-    return pending is not None and store_hits(session, [pending], salt_period, geo_database) == 1
 
 
 @dataclass
