@@ -393,6 +393,32 @@ class BotTally(db.Model):  # type: ignore[name-defined]
     hits: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ConsentDaily(db.Model):  # type: ignore[name-defined]
+    """Consent choices per site and UTC day, counted per combination of what the statistics split by.
+
+    Built by the rollup job from consent_records (aggregates only: no consent id, URL or network), so
+    the consent statistics of a year read a few thousand rows. `state` is the record's category state
+    as the JSON text the database stores; `device` is "" where the record has none.
+    """
+
+    __tablename__ = "consent_daily"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    action: Mapped[str] = mapped_column(String(16))
+    device: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2))
+    policy_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(Text)
+    choices: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_consent_daily_site_id_day", "site_id", "day"),
+        Index("ix_consent_daily_day", "day"),
+    )
+
+
 class Scan(db.Model):  # type: ignore[name-defined]
     """One run of the cookie scanner over a site: its settings, its state and the report it produced."""
 

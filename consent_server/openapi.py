@@ -191,7 +191,7 @@ STATS_META = {
         "date_range": {"type": "array", "items": {"type": "string", "format": "date"}},
         "timezone": {"const": "UTC"},
         "k": {"type": "integer"},
-        "source": {"enum": ["rollups", "raw", "consent_records"]},
+        "source": {"enum": ["rollups", "raw", "consent_daily", "consent_records"]},
         "below_k": {"type": "boolean"},
     },
 }

@@ -709,6 +709,12 @@ ADMIN_MESSAGES: dict[str, dict[str, str]] = {
         "Totalen per site, dag en uitsplitsing (geen bezoekerssleutels).",
         "Totals per site, day and breakdown (no visitor keys).",
     ),
+    "admin.data.holds.consent_daily": _both(
+        "Aantal keuzes per site en dag, per actie, apparaat, taal, beleidsversie en categorieën "
+        "(geen consent-ID's).",
+        "Number of choices per site and day, by action, device, language, policy version and categories "
+        "(no consent ids).",
+    ),
     "admin.data.holds.scans": _both(
         "Cookiescans en hun rapporten (cookienamen, externe hosts, pagina's van de site).",
         "Cookie scans and their reports (cookie names, third-party hosts, pages of the site).",
@@ -750,6 +756,9 @@ ADMIN_MESSAGES: dict[str, dict[str, str]] = {
     ),
     "admin.data.rule.analytics_daily": _both(
         "{analytics} maanden, dan verwijderd.", "{analytics} months, then deleted."
+    ),
+    "admin.data.rule.consent_daily": _both(
+        "{consent} maanden, als de keuzes die ze tellen.", "{consent} months, as the choices they count."
     ),
     "admin.data.rule.scans": _both("Zolang de site bestaat.", "While the site exists."),
     "admin.data.rule.job_locks": _both("Elke run overschrijft ze.", "Overwritten by every run."),

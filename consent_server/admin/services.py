@@ -402,6 +402,7 @@ TIME_COLUMNS: dict[str, str | None] = {
     "services": None,
     "cookies": None,
     "consent_records": "created_at",
+    "consent_daily": "day",
     "users": "deactivated_at",
     "user_sites": None,
     "api_keys": "created_at",

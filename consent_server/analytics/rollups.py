@@ -1,4 +1,5 @@
-"""Daily rollups: one day of visits and events, aggregated per site and breakdown value.
+"""Daily rollups: one day of visits and events, aggregated per site and breakdown value; and one day
+of consent choices, counted per action, device, language, policy version and category state.
 
 A refresh replaces the rows of one UTC day from that day's raw rows only, so it never scans more
 than a day; the dashboard reads ranges from here. Visits count on the day they started.
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnClause,
     Integer,
+    Text,
     case,
     cast,
     delete,
@@ -24,7 +26,7 @@ from sqlalchemy import (
 )
 
 from ..extensions import DBSession
-from ..models import AnalyticsEvent, AnalyticsSession, DailyRollup
+from ..models import AnalyticsEvent, AnalyticsSession, ConsentDaily, ConsentRecord, DailyRollup
 
 # Breakdowns read from the visit (session) row.
 VISIT_DIMENSIONS = (
@@ -108,8 +110,30 @@ def _event_select(day: date, kind: str, dimension: str, column: Any) -> Any:
     )
 
 
+CONSENT_COLUMNS = ("site_id", "day", "action", "device", "language", "policy_version", "state", "choices")
+
+
+def refresh_consent_day(session: DBSession, day: date) -> int:
+    """Rebuild the consent_daily rows of one UTC day from that day's consent records; returns them."""
+    start, end = _day_range(day)
+    c = ConsentRecord
+    device = func.coalesce(c.device, EMPTY)
+    state = cast(c.categories, Text)
+    grouped = (c.site_id, c.action, device, c.language, c.policy_version, state)
+    query = (
+        select(c.site_id, literal(day), c.action, device, c.language, c.policy_version, state, func.count())
+        .where(c.created_at >= start, c.created_at < end)
+        .group_by(*grouped)
+    )
+    session.execute(delete(ConsentDaily).where(ConsentDaily.day == day))
+    session.execute(insert(ConsentDaily).from_select(list(CONSENT_COLUMNS), query))
+    return session.scalar(select(func.count()).select_from(ConsentDaily).where(ConsentDaily.day == day)) or 0
+
+
 def refresh_day(session: DBSession, day: date) -> int:
-    """Rebuild every rollup row of one UTC day from the raw rows. Returns the rows written."""
+    """Rebuild every rollup row of one UTC day (visits and events, consent choices) from the raw rows.
+    Returns the rows written to both tables."""
+    consent_rows = refresh_consent_day(session, day)
     session.execute(delete(DailyRollup).where(DailyRollup.day == day))
     queries = [_visit_select(day, ""), *(_visit_select(day, dimension) for dimension in VISIT_DIMENSIONS)]
     queries.append(_event_select(day, "pageview", "page", AnalyticsEvent.page))
@@ -117,7 +141,8 @@ def refresh_day(session: DBSession, day: date) -> int:
     for query in queries:
         session.execute(insert(DailyRollup).from_select(list(COLUMNS), query))
     # rowcount of INSERT ... SELECT is not reported by every driver: count what is there.
-    return session.scalar(select(func.count()).select_from(DailyRollup).where(DailyRollup.day == day)) or 0
+    written = session.scalar(select(func.count()).select_from(DailyRollup).where(DailyRollup.day == day)) or 0
+    return written + consent_rows
 
 
 def days_to_refresh(now: datetime) -> list[date]:

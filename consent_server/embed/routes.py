@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from ..auth.i18n import MONTHS
 from ..cors import install_cors
 from ..errors import NotFound
 from ..extensions import db
 from ..sites.services import get_site
 from ..tokens import ConsentTokens
-from .services import declaration, duration_text, visitor_choice, widget_for
+from .services import declaration, duration_text, long_date, visitor_choice, widget_for
 
 CONSENT_COOKIE = "cs_consent"  # the widget's own cookie (widget/src/consent.js)
 
@@ -72,12 +70,6 @@ def declaration_page(key: str) -> Response:
     if cookie is not None:
         response.headers["Cache-Control"] = "private, no-store"  # it shows this visitor's own choice
     return response
-
-
-def long_date(iso: str, lang: str) -> str:
-    """2026-05-03 -> "3 mei 2026" / "3 May 2026", in the declaration's language."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
 
 
 @api.get("/<key>/declaration")

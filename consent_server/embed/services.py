@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
@@ -17,12 +17,14 @@ from calmjs.parse import es5
 from calmjs.parse.unparsers.es5 import minify_print
 from sqlalchemy import select
 
+from ..auth.i18n import MONTHS
 from ..errors import Unauthorized
 from ..extensions import DBSession
 from ..models import Site
 from ..paths import source_directory
 from ..sites.schemas import contrast_ratio
 from ..sites.services import DEFAULT_TEXTS, get_site
+from ..timeutil import utcnow
 from ..tokens import ConsentTokens
 
 CONFIG_PLACEHOLDER = "__CONFIG__"
@@ -122,6 +124,43 @@ def theme_css(theme: dict[str, Any]) -> str:
     )
 
 
+def long_date(iso: str, lang: str) -> str:
+    """2026-05-03 -> "3 mei 2026" / "3 May 2026", in the declaration's language."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+
+
+POLICY_LINE = {"nl": "Versie {version} van {date}.", "en": "Version {version} of {date}."}
+
+
+def policy_date(site: Site) -> str:
+    """The day the current policy version took effect (ISO), as the declaration shows it."""
+    return (site.policy_updated_at or site.updated_at or utcnow()).date().isoformat()
+
+
+# The theme's custom properties as served: one letter each (every byte goes to every visitor), while the
+# sources keep readable names. The shadow host sets every one of them, so a host page's own never leak in.
+SHORT_PROPERTIES = {
+    "--cs-on-accent": "--o",
+    "--cs-accent": "--a",
+    "--cs-border": "--b",
+    "--cs-radius": "--r",
+    "--cs-focus": "--f",
+    "--cs-link": "--l",
+    "--cs-bg": "--g",
+    "--cs-fg": "--c",
+}
+
+
+def widget_css(site: Site) -> str:
+    """The site's theme and the widget's stylesheet, minified, with the short property names."""
+    _, style = _sources()
+    css = theme_css(site.theme) + style
+    for name, short in SHORT_PROPERTIES.items():
+        css = css.replace(name, short)
+    return css
+
+
 def widget_config(site: Site, css: str) -> dict[str, Any]:
     """What the widget needs, in short keys (every byte is sent to every visitor)."""
     texts = {
@@ -135,6 +174,7 @@ def widget_config(site: Site, css: str) -> dict[str, Any]:
             del words["privacy_link"]
         if site.gpc_mode != "reject_marketing":
             del words["gpc_note"]
+    day = policy_date(site)
     # False, the default position and empty lists are left out (None): the widget reads them as absent.
     return {
         "k": site.key,
@@ -148,8 +188,14 @@ def widget_config(site: Site, css: str) -> dict[str, Any]:
         "p": site.privacy_url,
         "th": None if site.theme.get("position", "bottom") == "bottom" else site.theme["position"],
         "h": site.hash_routing or None,
-        "x": list(site.download_extensions) or None,
+        # Download extensions as the widget's regular expression wants them: "pdf|docx|zip".
+        "x": "|".join(site.download_extensions) or None,
         "t": texts,
+        # The declaration's "Version 3 of 25 November 2026.", put into words here like the durations.
+        "pd": {
+            lang: POLICY_LINE[lang].format(version=site.policy_version, date=long_date(day, lang))
+            for lang in site.languages
+        },
         "c": [
             {
                 "k": category.key,
@@ -201,8 +247,8 @@ def _json_for_script(value: Any) -> str:
 
 
 def build_widget(site: Site) -> Artefact:
-    script, style = _sources()
-    config = widget_config(site, theme_css(site.theme) + style)
+    script, _ = _sources()
+    config = widget_config(site, widget_css(site))
     body = script.replace(CONFIG_PLACEHOLDER, _json_for_script(config)).encode("utf-8")
     return Artefact(
         etag=hashlib.sha256(body).hexdigest()[:32],
@@ -226,8 +272,7 @@ def preview_script() -> bytes:
 
 def preview_config(site: Site) -> str:
     """What `build_widget` would embed for this site, as JSON safe inside a <script> data block."""
-    _, style = _sources()
-    return _json_for_script(widget_config(site, theme_css(site.theme) + style))
+    return _json_for_script(widget_config(site, widget_css(site)))
 
 
 _built: dict[str, tuple[datetime, Artefact]] = {}
@@ -258,7 +303,7 @@ def declaration(site: Site, lang: str) -> dict[str, Any]:
         "language": lang,
         "policy_version": site.policy_version,
         "updated_at": site.updated_at.date().isoformat(),
-        "policy_date": (site.policy_updated_at or site.updated_at).date().isoformat(),
+        "policy_date": policy_date(site),
         "privacy_url": site.privacy_url,
         "consent_lifetime_months": site.consent_lifetime_months,
         "title": texts["declaration_link"],

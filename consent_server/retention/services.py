@@ -16,6 +16,7 @@ from ..models import (
     AnalyticsSession,
     AuditLog,
     BotTally,
+    ConsentDaily,
     ConsentRecord,
     DailyRollup,
     User,
@@ -35,6 +36,7 @@ def cutoffs(settings: Mapping[str, Any], now: datetime) -> dict[str, datetime]:
         "analytics_bot_tallies": analytics,
         "analytics_daily": analytics,
         "consent_records": add_months(now, -settings["CONSENT_LOG_RETENTION_MONTHS"]),
+        "consent_daily": add_months(now, -settings["CONSENT_LOG_RETENTION_MONTHS"]),
         "audit_log": add_months(now, -settings["SECURITY_LOG_RETENTION_MONTHS"]),
         "users": now - timedelta(days=settings["USER_RETENTION_DAYS"]),
     }
@@ -48,6 +50,8 @@ def _rules(limits: dict[str, datetime]) -> list[tuple[str, Any, ColumnElement[bo
         # Rollup days wholly before the cutoff: the day the cutoff falls in stays, as its events do.
         ("analytics_daily", DailyRollup, DailyRollup.day < limits["analytics_daily"].date()),
         ("consent_records", ConsentRecord, ConsentRecord.created_at < limits["consent_records"]),
+        # Counts of the records above, kept no longer than the records they count.
+        ("consent_daily", ConsentDaily, ConsentDaily.day < limits["consent_daily"].date()),
         ("audit_log", AuditLog, AuditLog.created_at < limits["audit_log"]),
         ("users", User, User.deactivated_at < limits["users"]),
     ]

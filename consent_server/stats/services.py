@@ -14,7 +14,8 @@ Where the numbers come from (`meta.source`): unfiltered questions read the daily
 the range (today's rollup is rebuilt every minute by the rollup job, so today lags by about a minute),
 and so do the cards and the chart filtered by one value of a visit property (a click on a row: that
 value's own rollup rows); other filters and the hourly chart read the raw rows of the period; realtime
-reads the raw events of the last five minutes. Every answer applies the k-anonymity floor (floor.py);
+reads the raw events of the last five minutes; consent statistics read the daily consent rollups for
+past days and the consent records for today. Every answer applies the k-anonymity floor (floor.py);
 `meta.k` says which k.
 """
 
@@ -29,8 +30,9 @@ from typing import Any, Literal
 
 from sqlalchemy import Text, cast, func, select
 
+from ..analytics.rollups import EMPTY
 from ..extensions import DBSession
-from ..models import ACTIONS, ConsentRecord, Site
+from ..models import ACTIONS, ConsentDaily, ConsentRecord, Site
 from ..sites.schemas import NECESSARY
 from ..timeutil import isoformat
 from .figures import Totals, change, counters_for
@@ -50,6 +52,7 @@ from .reads import (
 
 Read = Literal["auto", "raw"]
 REALTIME_WINDOW = timedelta(minutes=5)
+ONE_DAY = timedelta(days=1)
 TIMEZONE = "UTC"
 
 
@@ -322,48 +325,71 @@ def _consent_rows(
     return rows, len(hidden)
 
 
-def consent_stats(session: DBSession, site: Site, period: DateRange, *, k: int) -> dict[str, Any]:
+CONSENT_SPLITS = ("day", "device", "language", "policy_version")
+
+
+def _consent_counts(
+    session: DBSession, site: Site, period: DateRange, read: Read, split: str
+) -> list[Sequence[Any]]:
+    """(value of `split`, action, category state as JSON text, choices) rows of a period, grouped by
+    the database, so Python only sees a row per value, action and state.
+
+    Days before today come from consent_daily (the rollup job's counts); today, and every day with
+    read="raw", from the consent records themselves, so a choice made a second ago counts already."""
+    raw_from = period.first if read == "raw" else max(period.first, period.today)
+    found: list[Sequence[Any]] = []
+    if raw_from > period.first:
+        D = ConsentDaily
+        value: Any = getattr(D, split)
+        found += session.execute(
+            select(value, D.action, D.state, func.sum(D.choices))
+            .where(D.site_id == site.id, D.day >= period.first, D.day <= min(period.last, raw_from - ONE_DAY))
+            .group_by(value, D.action, D.state)
+        )
+    if raw_from <= period.last:
+        C = ConsentRecord
+        start, end = bounds(raw_from, period.last)
+        if split == "day":
+            value = bucket(C.created_at, "day", session.get_bind().dialect.name)
+        else:  # the rollups hold "" for a record without a device, as here
+            value = func.coalesce(C.device, EMPTY) if split == "device" else getattr(C, split)
+        state = cast(C.categories, Text)
+        found += session.execute(
+            select(value, C.action, state, func.count())
+            .where(C.site_id == site.id, C.created_at >= start, C.created_at < end)
+            .group_by(value, C.action, state)
+        )
+    return found
+
+
+def consent_stats(
+    session: DBSession, site: Site, period: DateRange, *, k: int, read: Read = "auto"
+) -> dict[str, Any]:
     """Consent choices of a period, from the proof log, as aggregates only.
 
     Every choice counts (first choices, changes, withdrawals), on the UTC day it was recorded. The
     opt-in rate of a category is the share of those choices that had it on, among the choices made
     while the category existed. The floor counts choices: days below k are blanked, device, language
     and policy-version rows below k are folded into "(other)", and a period below k shows nothing.
+    Past days are read from the daily consent rollups, today from the records (`meta.source`).
     """
-    C = ConsentRecord
-    dialect = session.get_bind().dialect.name
-    start, end = bounds(period.first, period.last)
-    day = bucket(C.created_at, "day", dialect)
-    state = cast(C.categories, Text)
-    rows = session.execute(
-        select(day, C.action, C.device, C.language, C.policy_version, state, func.count())
-        .where(C.site_id == site.id, C.created_at >= start, C.created_at < end)
-        .group_by(day, C.action, C.device, C.language, C.policy_version, state)
-    )
     states: dict[str, dict[str, Any]] = {}
     total = _Tally(states)
-    days: dict[str, _Tally] = {}
-    devices: dict[str | None, _Tally] = {}
-    languages: dict[str, _Tally] = {}
-    versions: dict[int, _Tally] = {}
-
-    def group(groups: dict[Any, _Tally], key: Any) -> _Tally:
-        found = groups.get(key)
-        if found is None:
-            found = groups[key] = _Tally(states)
-        return found
-
-    for when, action, device, language, version, state_text, count in rows:
-        if state_text not in states:
-            states[state_text] = json.loads(state_text)
-        for tally in (
-            total,
-            group(days, bucket_key(when, "day")),
-            group(devices, device),
-            group(languages, language),
-            group(versions, version),
-        ):
-            tally.add(action, state_text, count)
+    groups: dict[str, dict[Any, _Tally]] = {split: {} for split in CONSENT_SPLITS}
+    for split in CONSENT_SPLITS:
+        for value, action, state_text, count in _consent_counts(session, site, period, read, split):
+            if state_text not in states:
+                states[state_text] = json.loads(state_text)
+            key = bucket_key(value, "day") if split == "day" else value
+            if split == "device" and not key:
+                key = None
+            tally = groups[split].get(key)
+            if tally is None:
+                tally = groups[split][key] = _Tally(states)
+            tally.add(action, state_text, int(count))
+            if split == "day":
+                total.add(action, state_text, int(count))
+    days, devices, languages, versions = (groups[split] for split in CONSENT_SPLITS)
 
     site_keys = [key for key in site.category_keys() if key != NECESSARY]
     known = {key for state in states.values() for key in state}
@@ -406,4 +432,5 @@ def consent_stats(session: DBSession, site: Site, period: DateRange, *, k: int) 
             "policy_versions": version_withheld,
         },
     }
-    return {"results": results, "meta": _meta(period, k, "consent_records", **extra)}
+    source = "consent_records" if read == "raw" or period.first >= period.today else "consent_daily"
+    return {"results": results, "meta": _meta(period, k, source, **extra)}

@@ -14,8 +14,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from consent_server.accounts.services import create_user
+from consent_server.embed.services import long_date
 from consent_server.extensions import db
 from consent_server.models import Scan, Site
+from consent_server.timeutil import utcnow
 from tests.browser.support import (
     CONSENT_PATH,
     TIMEOUT_MS,
@@ -121,6 +123,7 @@ def test_a_new_site_configured_in_the_ui_shows_on_a_host_page_and_follows_each_c
     declaration = host.locator("[data-consent-declaration]")
     expect(declaration).to_contain_text("Noodzakelijk")
     expect(declaration).not_to_contain_text("Statistieken")
+    expect(declaration).to_contain_text(f"Versie 1 van {long_date(utcnow().date().isoformat(), 'nl')}.")
     banner(host).get_by_role("button", name="Alles accepteren").click()
     expect(declaration).to_contain_text("Uw keuze: Noodzakelijk")
 
@@ -156,6 +159,7 @@ def test_a_new_site_configured_in_the_ui_shows_on_a_host_page_and_follows_each_c
     expect(declaration).to_contain_text("_pk_id.*")
     expect(declaration).to_contain_text("1 jaar")
     expect(declaration).to_contain_text("Nog geen keuze gemaakt.")
+    expect(declaration).to_contain_text("Versie 2 van")
 
     # The public declaration page follows too, in both languages, with the version.
     public = page.context.new_page()

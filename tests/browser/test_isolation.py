@@ -46,7 +46,7 @@ HOSTILE_CSS = """<style>
 * { color: #ff0000 !important; font-size: 40px !important; background: #00ff00 !important; }
 button { display: none !important; visibility: hidden !important; }
 section, dialog, [data-consent-ui] * { display: none !important; }
-:root { --cs-bg: #000000; --cs-accent: #ffff00; }
+:root { --cs-bg: #000000; --cs-accent: #ffff00; --g: #000000; --a: #ffff00; --c: #00ff00; }
 </style>"""
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from consent_server.extensions import db
-from consent_server.models import AuditLog, ConsentRecord, Site, User
+from consent_server.models import AuditLog, ConsentDaily, ConsentRecord, Site, User
 from consent_server.timeutil import add_months
 from tests.factories import site_document
 
@@ -170,6 +170,20 @@ def boundary_data(make_site: Any) -> dict[str, datetime]:
             )
         )
     db.session.add(User(email="active@example.nl", password_hash="x", role="admin"))
+    # Daily consent counts: the cutoff's day stays, the day before it goes.
+    for moment in (cutoffs["consent_records"], cutoffs["consent_records"] - timedelta(days=1)):
+        db.session.add(
+            ConsentDaily(
+                site_id=site.id,
+                day=moment.date(),
+                action="accept_all",
+                device="",
+                language="nl",
+                policy_version=1,
+                state='{"necessary": true}',
+                choices=1,
+            )
+        )
     db.session.commit()
     return cutoffs
 
@@ -180,6 +194,8 @@ def test_retention_purge_deletes_what_is_one_second_past_each_cutoff_and_keeps_t
     result = cli("retention", "purge", "--now", "2026-11-25T12:00:00Z")
     assert result.exit_code == 0, result.output
     assert "consent_records: deleted 1" in result.output
+    assert "consent_daily: deleted 1" in result.output
+    assert list(db.session.scalars(select(ConsentDaily.day))) == [boundary_data["consent_records"].date()]
     assert "audit_log: deleted 1" in result.output
     assert "users: deleted 1" in result.output
     assert list(db.session.scalars(select(ConsentRecord.created_at))) == [boundary_data["consent_records"]]

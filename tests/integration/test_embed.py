@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -48,7 +50,19 @@ def test_widget_embeds_the_sites_configuration_in_one_response(client: Any, site
     body = client.get("/w/example.js").get_data(as_text=True)
     assert "__CONFIG__" not in body
     assert '"k":"example"' in body and "Alles weigeren" in body and "Reject all" in body
-    assert "--cs-accent:#154273" in body
+    assert "--a:#154273" in body  # the theme's accent, under its short served name
+
+
+def test_every_custom_property_is_served_under_its_short_name_and_set_on_the_host(
+    client: Any, site: Any
+) -> None:
+    body = client.get("/w/example.js").get_data(as_text=True)
+    assert "--cs-" not in body
+    host = re.search(r":host\{(--[^}]*)\}", body)
+    assert host is not None
+    declared = {part.split(":", 1)[0] for part in host.group(1).split(";")}
+    used = set(re.findall(r"var\((--[a-z]+)\)", body))
+    assert used and used <= declared, used - declared
 
 
 def test_widget_is_revalidated_with_its_etag(client: Any, site: Any) -> None:
@@ -136,3 +150,17 @@ def test_declaration_json_matches_the_configuration(client: Any, site: Any) -> N
 def test_declaration_of_an_unknown_site_is_404(client: Any, site: Any) -> None:
     assert client.get("/sites/nosuch/cookies").status_code == 404
     assert client.get("/api/v1/sites/nosuch/declaration").get_json()["error"]["code"] == "site_not_found"
+
+
+def test_the_widget_carries_the_policy_version_and_its_date_in_both_languages(
+    client: Any, site: Any, app: Any
+) -> None:
+    from consent_server.embed.services import widget_config
+    from consent_server.extensions import db
+
+    site.policy_version = 3
+    site.policy_updated_at = datetime(2026, 9, 4, 10, 0, tzinfo=UTC)
+    db.session.commit()
+    config = widget_config(site, "")
+    assert config["pd"] == {"nl": "Versie 3 van 4 september 2026.", "en": "Version 3 of 4 September 2026."}
+    assert "Versie 3 van 4 september 2026." in client.get("/w/example.js").get_data(as_text=True)

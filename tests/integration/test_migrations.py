@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from consent_server import create_app
 from consent_server.analytics.partitions import include_object, is_partition
 from consent_server.extensions import db
+from consent_server.models import ConsentDaily, ConsentRecord, Site
 from tests.conftest import BACKENDS, app_settings, fresh_postgres_database
 
 
@@ -58,3 +60,31 @@ def test_models_match_the_migrations(migration_app: Any) -> None:
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_the_consent_rollup_migration_counts_the_records_already_there(migration_app: Any) -> None:
+    upgrade(revision="9f2a4c6e8b13")  # consent_records and sites as the models have them, no consent_daily
+    site = Site(key="s", name="s")
+    db.session.add(site)
+    db.session.flush()
+    for minute, device in ((0, "mobile"), (1, "mobile"), (2, None)):
+        moment = datetime(2026, 11, 20, 23, 58 + minute, tzinfo=UTC) if minute < 2 else None
+        db.session.add(
+            ConsentRecord(
+                consent_id=f"id-{minute}",
+                site_id=site.id,
+                created_at=moment or datetime(2026, 11, 21, 0, 0, 1, tzinfo=UTC),
+                expires_at=datetime(2027, 11, 20, tzinfo=UTC),
+                action="accept_all",
+                method="banner",
+                categories={"necessary": True, "analytics": True},
+                policy_version=1,
+                banner_hash="0" * 64,
+                language="nl",
+                device=device,
+            )
+        )
+    db.session.commit()
+    upgrade()
+    counted = db.session.execute(select(ConsentDaily.day, ConsentDaily.device, ConsentDaily.choices)).all()
+    assert sorted(counted) == [(date(2026, 11, 20), "mobile", 2), (date(2026, 11, 21), "", 1)]

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from consent_server.analytics.rollups import refresh_consent_day
 from consent_server.extensions import db
 from consent_server.models import ConsentRecord
 from consent_server.stats.export import consent_csv
 from consent_server.stats.services import consent_stats
-from tests.integration.test_stats_aggregate import DAY, at, period
+from tests.integration.test_stats_aggregate import DAY, TODAY, at, period
 
 ALL_ON = {"necessary": True, "preferences": True, "analytics": True, "marketing": True}
 ALL_OFF = {"necessary": True, "preferences": False, "analytics": False, "marketing": False}
@@ -33,7 +34,10 @@ def choose(
     device: str | None = "desktop",
     language: str = "nl",
     policy_version: int = 1,
+    rolled_up: bool = True,
 ) -> None:
+    """Record choices on a day; then, unless rolled_up=False, rebuild that day's consent rollup as the
+    rollup job does (past days are read from the rollups)."""
     for _ in range(times):
         db.session.add(
             ConsentRecord(
@@ -50,11 +54,14 @@ def choose(
                 device=device,
             )
         )
+    if rolled_up:
+        db.session.flush()
+        refresh_consent_day(db.session, day)
     db.session.commit()
 
 
-def stats(site: Any, k: int = 1, when: Any = None) -> Any:
-    return consent_stats(db.session, site, when or period("7d", "2026-11-21"), k=k)
+def stats(site: Any, k: int = 1, when: Any = None, read: Any = "auto") -> Any:
+    return consent_stats(db.session, site, when or period("7d", "2026-11-21"), k=k, read=read)
 
 
 def test_choices_are_counted_per_day_and_action(site: Any) -> None:
@@ -141,3 +148,33 @@ def test_consent_csv_has_a_column_per_action_and_category(site: Any) -> None:
         "device,choices,accept_all,reject_all,custom,withdraw,opt_in:preferences,opt_in:analytics,opt_in:marketing",
         "desktop,5,5,0,0,0,100.0,100.0,100.0",
     ]
+
+
+def test_past_days_are_read_from_the_daily_rollups_with_the_same_answers_as_the_records(site: Any) -> None:
+    for offset, device, language in ((0, "desktop", "nl"), (1, "mobile", "en"), (3, None, "nl")):
+        day = date(2026, 11, 20 - offset)
+        choose(site, day, "accept_all", ALL_ON, times=3 + offset, device=device, language=language)
+        choose(site, day, "custom", ANALYTICS_ONLY, times=2, device=device, policy_version=2)
+        choose(site, day, "withdraw", ALL_OFF, device=device, language=language)
+    rolled, raw = stats(site, k=2), stats(site, k=2, read="raw")
+    assert rolled["meta"]["source"] == "consent_daily"
+    assert raw["meta"]["source"] == "consent_records"
+    assert rolled["results"] == raw["results"]
+    assert rolled["results"]["totals"]["choices"] == 6 + 7 + 9
+
+
+def test_a_past_day_counts_once_the_rollup_job_has_counted_it(site: Any) -> None:
+    choose(site, DAY, "accept_all", ALL_ON, times=2, rolled_up=False)
+    assert stats(site)["results"]["totals"]["choices"] == 0
+    refresh_consent_day(db.session, DAY)
+    db.session.commit()
+    assert stats(site)["results"]["totals"]["choices"] == 2
+
+
+def test_todays_choices_count_at_once_without_waiting_for_the_rollup_job(site: Any) -> None:
+    choose(site, TODAY, "reject_all", ALL_OFF, times=2, rolled_up=False)
+    choose(site, DAY, "accept_all", ALL_ON, times=3)
+    answer = stats(site, when=period("7d"))
+    series = {row["date"]: row["choices"] for row in answer["results"]["timeseries"]}
+    assert (series[TODAY.isoformat()], series[DAY.isoformat()]) == (2, 3)
+    assert answer["results"]["totals"]["reject_all"] == 2

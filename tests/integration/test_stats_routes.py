@@ -182,7 +182,7 @@ def test_consent_endpoint_counts_choices_and_opt_in_rates(api: Any, site: Any) -
     totals = answer["results"]["totals"]
     assert (totals["choices"], totals["accept_all"], totals["reject_all"]) == (10, 6, 4)
     assert totals["opt_in"]["analytics"] == 60.0
-    assert answer["meta"]["source"] == "consent_records"
+    assert answer["meta"]["source"] == "consent_daily"
 
 
 def test_a_site_id_with_a_nul_byte_is_no_site(api: Any, client: Any) -> None:

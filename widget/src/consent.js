@@ -18,6 +18,7 @@
   }
   function el(tag, attrs, kids) {
     var e = D.createElement(tag);
+    if (tag === "button") e.type = "button"; // never "submit": a host page's form must not see our clicks
     for (var k in attrs || {}) {
       if (k === "text") e.textContent = attrs[k];
       else if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), safe(attrs[k]));
@@ -204,13 +205,13 @@
     var names = String(cat).split(/\s+/).map(function (k) { return tr((category(k) || {}).n) || k; }).join(", ");
     sr.appendChild(el("div", { class: "ph", role: "group", "aria-label": t("placeholder_title") || names }, [
       el("p", { text: (t("placeholder") || "{category}").replace("{category}", names) }),
-      el("button", { type: "button", class: "btn", text: (t("allow") || "{category}").replace("{category}", names), onclick: function () {
+      el("button", { class: "btn", text: (t("allow") || "{category}").replace("{category}", names), onclick: function () {
         var want = {};
         keys().forEach(function (k) { want[k] = !!(state && state.c[k]); });
         String(cat).split(/\s+/).forEach(function (k) { want[k] = true; });
         choose("custom", want, "settings");
       } }),
-      el("button", { type: "button", class: "btn", text: t("settings"), onclick: function () { show(true); } })
+      el("button", { class: "btn", text: t("settings"), onclick: function () { show(true); } })
     ]));
     return host;
   }
@@ -281,7 +282,7 @@
     style(root);
     D.body.appendChild(host);
     if (C.f) {
-      fab = el("button", { type: "button", class: "fab", "aria-label": t("floating_button") || t("settings_title"), title: t("floating_button") || t("settings_title"), hidden: !state, onclick: function () { show(true); } });
+      fab = el("button", { class: "fab", "aria-label": t("floating_button") || t("settings_title"), title: t("floating_button") || t("settings_title"), hidden: !state, onclick: function () { show(true); } });
       fab.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5Zm-4 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm4 4a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm5-1a1 1 0 1 1 0 2 1 1 0 0 1 0-2Z"/></svg>';
       root.appendChild(fab);
     }
@@ -294,9 +295,9 @@
   }
   function buttons(extra) {
     return el("div", { class: "btns" }, [
-      el("button", { type: "button", class: "btn", "data-action": "accept_all", text: t("accept_all"), onclick: function () { choose("accept_all", {}, extra ? "settings" : "banner"); closeDialog(); } }),
-      el("button", { type: "button", class: "btn", "data-action": "reject_all", text: t("reject_all"), onclick: function () { choose("reject_all", {}, extra ? "settings" : "banner"); closeDialog(); } }),
-      extra || el("button", { type: "button", class: "btn", "data-action": "settings", text: t("settings"), onclick: function () { show(true); } })
+      el("button", { class: "btn", "data-action": "accept_all", text: t("accept_all"), onclick: function () { choose("accept_all", {}, extra ? "settings" : "banner"); closeDialog(); } }),
+      el("button", { class: "btn", "data-action": "reject_all", text: t("reject_all"), onclick: function () { choose("reject_all", {}, extra ? "settings" : "banner"); closeDialog(); } }),
+      extra || el("button", { class: "btn", "data-action": "settings", text: t("settings"), onclick: function () { show(true); } })
     ]);
   }
   function showBanner(focus) {
@@ -330,15 +331,16 @@
     // The cookie declaration, rendered from the configuration already here: no extra request.
     if (node._cs) return;
     node.setAttribute("data-cs", "");
-    var sr = node._cs = node.attachShadow({ mode: "open" }), box = el("div", { class: "decl", lang: lang });
+    var sr = node._cs = node.attachShadow({ mode: "open" });
     style(sr);
-    C.c.forEach(function (c) {
-      box.appendChild(el("section", {}, [el("h3", { text: tr(c.n) + (c.k === NEC ? " (" + t("always_on") + ")" : "") }),
-        el("p", { text: tr(c.d) }), c.s.length ? table(c) : null]));
-    });
-    box.appendChild(el("p", { class: "state", "aria-live": "polite" }));
-    box.appendChild(el("button", { type: "button", class: "btn", text: t("settings_title"), onclick: function () { show(true); } }));
-    sr.appendChild(box);
+    sr.appendChild(el("div", { class: "decl", lang: lang }, C.c.map(function (c) {
+      return el("section", {}, [el("h3", { text: tr(c.n) + (c.k === NEC ? " (" + t("always_on") + ")" : "") }),
+        el("p", { text: tr(c.d) }), c.s.length ? table(c) : null]);
+    }).concat([
+      el("p", { text: tr(C.pd) }),
+      el("p", { class: "state", "aria-live": "polite" }),
+      el("button", { class: "btn", text: t("settings_title"), onclick: function () { show(true); } })
+    ])));
   }
   function show(focusFirst) {
     mount();
@@ -347,7 +349,7 @@
     var switches = {}, body = el("div", { class: "cats" });
     C.c.forEach(function (c) {
       var on = c.k === NEC || (state ? !!state.c[c.k] : false), locked = c.k === NEC;
-      var sw = el("button", { type: "button", role: "switch", class: "sw", "aria-checked": String(on), "aria-labelledby": "cs-n-" + c.k,
+      var sw = el("button", { role: "switch", class: "sw", "aria-checked": String(on), "aria-labelledby": "cs-n-" + c.k,
         "aria-describedby": "cs-x-" + c.k, "aria-disabled": locked ? "true" : null, "data-category": c.k, onclick: function () {
           if (!locked) sw.setAttribute("aria-checked", String(sw.getAttribute("aria-checked") !== "true"));
         } });
@@ -360,7 +362,7 @@
         c.s.length ? el("details", {}, [el("summary", { text: t("details") }), table(c)]) : null
       ]));
     });
-    var save = el("button", { type: "button", class: "btn", "data-action": "save", text: t("save"), onclick: function () {
+    var save = el("button", { class: "btn", "data-action": "save", text: t("save"), onclick: function () {
       var want = {};
       for (var k in switches) want[k] = switches[k].getAttribute("aria-checked") === "true";
       choose("custom", want, "settings");
@@ -368,13 +370,13 @@
     } });
     var receipt = state ? el("p", { class: "id" }, [
       el("span", { text: t("consent_id") + ": " }), el("code", { text: state.i }), D.createTextNode(" "),
-      el("button", { type: "button", class: "link", text: t("receipt"), onclick: function () { download(); } })
+      el("button", { class: "link", text: t("receipt"), onclick: function () { download(); } })
     ]) : null;
     dialog = el("dialog", { class: "dialog", "aria-labelledby": "cs-st", lang: lang, oncancel: function (e) { e.preventDefault(); closeDialog(); },
       onkeydown: function (e) { if (e.key === "Tab") trap(e); } }, [
       el("div", { class: "top" }, [
         el("h2", { id: "cs-st", text: t("settings_title") }),
-        el("button", { type: "button", class: "x", "aria-label": t("close"), text: "×", onclick: function () { closeDialog(); } })
+        el("button", { class: "x", "aria-label": t("close"), text: "×", onclick: function () { closeDialog(); } })
       ]),
       body, receipt, links(), buttons(save)
     ]);
@@ -450,7 +452,7 @@
     if (c) event(c.getAttribute("data-consent-event"), JSON.parse(c.getAttribute("data-consent-props")));
     if (!u) return;
     a = { url: u.origin + u.pathname };
-    if (C.x && new RegExp("\\.(" + C.x.join("|") + ")$", "i").test(u.pathname)) event("File Download", a);
+    if (C.x && new RegExp("\\.(" + C.x + ")$", "i").test(u.pathname)) event("File Download", a);
     else if (/^http/.test(u.protocol) && u.host !== W.location.host) event("Outbound Link: Click", a);
   }
 
