@@ -367,6 +367,13 @@ STATS_PATHS = {
         ],
         STATS_BREAKDOWN,
     ),
+    "/api/v1/stats/realtime/visitors": _stats(
+        "Visitors right now (Plausible Stats API v1 realtime)",
+        "Distinct visitors with any hit in the last five minutes, read live from the raw events. A bare "
+        "number, as Plausible answers; null when there are some but fewer than k (the floor).",
+        [STATS_SITE],
+        {"type": ["integer", "null"], "minimum": 0},
+    ),
     "/api/v1/stats/consent": _stats(
         "Consent choices and opt-in rates (our extension)",
         "From the consent proof log, aggregates only: choices by action (accept_all, reject_all, custom, "

@@ -104,6 +104,7 @@ POLICY: dict[str, Rule] = {
     "stats_api.aggregate_stats": "site",
     "stats_api.timeseries_stats": "site",
     "stats_api.breakdown_stats": "site",
+    "stats_api.realtime_stats": "site",
     "stats_api.consent_stats_api": "site",
 }
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
+
+from babel import Locale
 
 from ..auth.i18n import CATALOG, current_language, format_date, format_number, t
 from ..stats.labels import label
@@ -88,7 +91,21 @@ def display_value(value: str, kind: str = "text") -> str:
     if kind in ("channel", "device"):
         key = f"dashboard.{kind}.{value}"
         return t(key) if key in CATALOG else value
+    if kind == "country":
+        return country_name(value, lang())
     return value
+
+
+@cache
+def _territories(language: str) -> dict[str, str]:
+    return dict(Locale.parse(language).territories)
+
+
+def country_name(code: str, language: str) -> str:
+    """ "NL" -> "Nederland" / "Netherlands" (CLDR); a code CLDR does not know stays as it is."""
+    if len(code) == 2 and code.isascii() and code.isalpha():
+        return _territories(language).get(code.upper(), code)
+    return code
 
 
 def property_name(prop: str) -> str:
@@ -104,8 +121,10 @@ def filter_text(f: Filter) -> str:
 
 
 def property_kind(prop: str) -> str:
-    """How a property's values read (see tables.Table.kind): channel and device codes are translated."""
-    return {"visit:channel": "channel", "visit:device": "device"}.get(prop, "text")
+    """How a property's values read (see tables.Table.kind): channel, device and country codes are
+    translated."""
+    kinds = {"visit:channel": "channel", "visit:device": "device", "visit:country": "country"}
+    return kinds.get(prop, "text")
 
 
 def date_range_text(first: date, last: date) -> str:

@@ -22,8 +22,8 @@ class Table:
     key: str
     prop: str
     metrics: tuple[str, ...]
-    # How values read: "text" as stored, "path" (monospace, wraps anywhere), or "channel"/"device",
-    # codes shown in the reader's language.
+    # How values read: "text" as stored, "path" (monospace, wraps anywhere), or "channel"/"device"/
+    # "country", codes shown in the reader's language.
     kind: str = "text"
     # UTM tables leave out "(none)", the visits without the tag, which would dwarf every campaign; the
     # page says how many they were.
@@ -39,7 +39,7 @@ TABLES: tuple[Table, ...] = (
     Table("utm-sources", "visit:utm_source", ("visitors", "visits"), skip_none=True),
     Table("utm-mediums", "visit:utm_medium", ("visitors", "visits"), skip_none=True),
     Table("utm-campaigns", "visit:utm_campaign", ("visitors", "visits", "bounce_rate"), skip_none=True),
-    Table("countries", "visit:country", ("visitors", "visits")),
+    Table("countries", "visit:country", ("visitors", "visits"), kind="country"),
     Table("browsers", "visit:browser", ("visitors", "visits")),
     Table("os", "visit:os", ("visitors", "visits")),
     Table("devices", "visit:device", ("visitors", "visits", "bounce_rate"), kind="device"),

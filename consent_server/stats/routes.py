@@ -3,6 +3,7 @@
 GET /api/v1/stats/aggregate   site_id, period, date, metrics, filters, compare=previous_period
 GET /api/v1/stats/timeseries  site_id, period, date, metrics, filters, interval
 GET /api/v1/stats/breakdown   site_id, period, date, property, metrics, filters, limit, page
+GET /api/v1/stats/realtime/visitors  site_id (a bare number, as Plausible; null below the floor)
 GET /api/v1/stats/consent     site_id, period, date (our extension: choices and opt-in rates)
 
 Thin: the parameters are parsed by stats.periods and stats.query, the figures come from
@@ -28,7 +29,7 @@ from ..models import Site
 from ..timeutil import utcnow
 from .periods import DateRange, parse_period
 from .query import parse_compare, parse_filters, parse_limit
-from .services import aggregate, breakdown, consent_stats, timeseries
+from .services import aggregate, breakdown, consent_stats, realtime_visitors, timeseries
 
 bp = Blueprint("stats_api", __name__, url_prefix="/api/v1/stats")
 
@@ -139,6 +140,16 @@ def breakdown_stats() -> Response:
         )
     metrics = (_arg("metrics") or "visitors").split(",")
     return _answer(lambda: breakdown(db.session, site, period, prop, metrics, filters, limit, page, k=_k()))
+
+
+@bp.get("/realtime/visitors")
+@api_user_required
+def realtime_stats() -> Response:
+    """Visitors with a hit in the last five minutes, as Plausible answers it: a bare number. Fewer than k
+    (but some) is `null`: the floor holds here too, and a made-up number would mislead."""
+    site = _site()
+    answer = realtime_visitors(db.session, site, utcnow(), k=_k())
+    return jsonify(answer["results"]["visitors"]["value"])
 
 
 @bp.get("/consent")

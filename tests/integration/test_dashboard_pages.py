@@ -277,3 +277,19 @@ def test_a_hostile_value_in_a_filter_is_shown_as_text(stats: Any, traffic: Any) 
     html = stats(filters=f"visit:source=={payload}", **ON_DAY).get_data(as_text=True)
     assert "<script>alert(1)" not in html
     assert "Bron is &#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_countries_show_their_names_in_the_readers_language_and_filter_by_code(stats: Any, site: Any) -> None:
+    for country, visitors in (("NL", 6), ("BE", 5), ("Q1", 5)):
+        for _ in range(visitors):
+            visit(site, at(DAY), country=country)
+    rollup(DAY)
+    html = stats(**ON_DAY).get_data(as_text=True)
+    text = page_text(html)
+    assert re.search(r"Nederland \(filter hierop\) 6 6 België \(filter hierop\) 5 5", text)
+    assert "Q1 (filter hierop) 5 5" in text  # a code CLDR does not know stays a code
+    assert any(query_of(link).get("filters") == ["visit:country==BE"] for link in links(html))
+    english = page_text(stats(lang="en", **ON_DAY).get_data(as_text=True))
+    assert "Netherlands" in english and "Belgium" in english
+    chip = page_text(stats(filters="visit:country==BE", **ON_DAY).get_data(as_text=True))
+    assert "Filter weghalen: Land is België" in chip

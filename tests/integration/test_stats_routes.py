@@ -3,6 +3,7 @@ and a 400 in the one error shape for every parameter it cannot answer (never a 5
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -247,3 +248,33 @@ def test_a_parameter_it_cannot_answer_is_a_400_naming_it(
     assert error["code"] == "invalid_parameter"
     assert field in error["fields"]
     assert error["message"]
+
+
+def test_realtime_visitors_is_a_bare_number_as_plausible_answers(api: Any, site: Any, app: Any) -> None:
+    now = utcnow()
+    for minutes in (1, 2, 3, 4, 4.5):
+        visit(site, now - timedelta(minutes=minutes))
+    visit(site, now - timedelta(minutes=20))  # too long ago
+    db.session.commit()
+    app.config["STATS_MIN_VISITORS"] = 5
+    answer = api("realtime/visitors")
+    assert answer.status_code == 200
+    assert answer.get_json() == 5
+
+
+def test_realtime_visitors_below_the_floor_is_null_not_a_number(api: Any, site: Any, app: Any) -> None:
+    visit(site, utcnow() - timedelta(minutes=1))
+    db.session.commit()
+    app.config["STATS_MIN_VISITORS"] = 5
+    answer = api("realtime/visitors")
+    assert answer.status_code == 200
+    assert answer.get_json() is None
+
+
+def test_realtime_visitors_of_a_site_without_a_grant_is_404(
+    client: Any, make_user: Any, login_as: Any, make_site: Any
+) -> None:
+    other = make_site(key="other", name="Other")
+    login_as(make_user("marketing", []))
+    answer = client.get("/api/v1/stats/realtime/visitors", query_string={"site_id": other.key})
+    assert answer.status_code == 404
