@@ -234,6 +234,15 @@ def test_pages_carry_no_inline_script_or_style(stats: Any, traffic: Any) -> None
         assert "javascript:" not in html
 
 
+def test_pages_name_an_icon_the_app_serves_itself(stats: Any, traffic: Any, client: Any, site: Any) -> None:
+    pages = [stats(**ON_DAY), stats("consent", **ON_DAY), client.get(f"/sites/{site.key}/cookies")]
+    for response in pages:
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', response.get_data(as_text=True))
+        assert icon is not None and icon.group(1).startswith("/static/")
+        with client.get(icon.group(1)) as served:
+            assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+
+
 HOSTILE = [
     ({"period": "year"}, "De periode in het adres bestaat niet"),
     ({"period": "custom"}, "De datums kloppen niet"),
