@@ -192,6 +192,11 @@ STATS_META = {
         "timezone": {"const": "UTC"},
         "k": {"type": "integer"},
         "source": {"enum": ["rollups", "raw", "consent_daily", "consent_records"]},
+        "sample": {
+            "type": "integer",
+            "description": "Present when a filtered answer was estimated from 1 in `sample` visitors "
+            "(a busy period): counts are scaled up, and the floor counted the sample.",
+        },
         "below_k": {"type": "boolean"},
     },
 }

@@ -40,6 +40,15 @@ add_messages(
         "dashboard.filters.heading": {"nl": "Filters", "en": "Filters"},
         "dashboard.filters.remove": {"nl": "Filter weghalen: {filter}", "en": "Remove filter: {filter}"},
         "dashboard.filters.clear": {"nl": "Alle filters weghalen", "en": "Remove all filters"},
+        "dashboard.filters.sampled": {
+            "nl": "Geschatte cijfers: deze periode heeft zoveel bezoeken dat de gefilterde cijfers uit een "
+            "steekproef van 1 op de {n} bezoekers komen, vermenigvuldigd met {n}. Rijen met minder dan "
+            "{k} bezoekers in de steekproef tellen onder (overig). Kies een kortere periode voor exacte "
+            "cijfers.",
+            "en": "Estimated figures: this period has so many visits that the filtered figures come from a "
+            "sample of 1 in {n} visitors, multiplied by {n}. Rows with fewer than {k} visitors in the "
+            "sample count under (other). Choose a shorter period for exact figures.",
+        },
         "dashboard.filter.is": {"nl": "{name} is {value}", "en": "{name} is {value}"},
         "dashboard.filter.is_not": {"nl": "{name} is niet {value}", "en": "{name} is not {value}"},
         "dashboard.filter.or": {"nl": " of ", "en": " or "},

@@ -18,7 +18,14 @@ from ..models import Site
 from ..stats.labels import label
 from ..stats.periods import DateRange
 from ..stats.query import NONE_VALUE, OTHER_VALUE, PROPERTIES
-from ..stats.services import aggregate, breakdown, consent_stats, realtime_visitors, timeseries
+from ..stats.services import (
+    aggregate,
+    breakdown,
+    consent_stats,
+    realtime_visitors,
+    sample_for,
+    timeseries,
+)
 from . import present
 from .charts import Chart, axis_labels, bar_ratio, stacked_chart
 from .params import PRESETS, PageState, add_filter, remove_filter, shifted
@@ -431,6 +438,15 @@ def _consent_table(
     ]
     other = any(row.get("other") for row in rows)
     return ConsentTable(key, t(f"dashboard.consent.table.{key}"), columns, shown, withheld, other)
+
+
+def sample_note(session: DBSession, site: Site, period: DateRange, state: PageState, k: int) -> str | None:
+    """Said above the figures when the filtered ones are estimated from a sample (stats.services
+    .sample_for decides it the same way for every raw read of the page)."""
+    if not state.filters:
+        return None
+    sample = sample_for(session, site, period)
+    return t("dashboard.filters.sampled", n=sample, k=k) if sample > 1 else None
 
 
 def notes(k: int) -> list[tuple[str, str]]:

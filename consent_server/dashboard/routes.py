@@ -72,6 +72,7 @@ def site_stats(key: str) -> ResponseReturnValue:
         period_nav=pages.period_nav(state, period),
         period_args=_period_only(state).args(),
         chips=pages.filter_chips(state),
+        sample_note=pages.sample_note(db.session, site, period, state, k),
         cards=pages.cards(db.session, site, period, state, k),
         realtime=pages.realtime_card(db.session, site, now, k, filtered=bool(state.filters)),
         chart=pages.visits_chart(db.session, site, period, state, k),

@@ -39,6 +39,10 @@ class Totals:
     def __add__(self, other: Totals) -> Totals:
         return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
+    def scaled(self, factor: int) -> Totals:
+        """Every counter times `factor`: the estimate of the whole from a 1-in-`factor` sample."""
+        return Totals(*(getattr(self, f.name) * factor for f in fields(self)))
+
     def value(self, metric: str) -> int | float:
         """One metric: counts as they are; rates and averages per visit (0 when there is no visit)."""
         if metric == "views_per_visit":

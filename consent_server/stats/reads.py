@@ -188,6 +188,21 @@ def _bounced() -> ColumnElement[Any]:
     return func.sum(cast(case((and_(S.pageviews <= 1, S.events == 0), 1), else_=0), Integer))
 
 
+# How finely a raw read may be sampled: 1 in 2, 4, ... 64 visitor keys.
+SAMPLES = (1, 2, 4, 8, 16, 32, 64)
+
+
+def sample_bound(sample: int) -> str:
+    """The visitor keys of a 1-in-`sample` sample: those below this two-hex-digit prefix.
+
+    Visitor keys are keyed hashes in lower-case hex (privacy.visitor_key), so their first byte is
+    uniform: keys below "10" are 16 of 256 first bytes, one in sixteen. A visitor is wholly in or out
+    (all their visits and events on a day share the key), so visitors are sampled, not hits."""
+    if sample not in SAMPLES:
+        raise ValueError(f"sample must be one of {SAMPLES}")
+    return f"{256 // sample:02x}"
+
+
 def raw_totals(
     session: DBSession,
     site_id: int,
@@ -195,15 +210,23 @@ def raw_totals(
     last: date,
     filters: Sequence[Filter] = (),
     group: Property | str | None = None,
+    sample: int = 1,
 ) -> dict[Key, Totals]:
     """Totals from the raw rows of the period, per group: None (one total), a breakdown property, or a
-    time bucket ("hour", "day", "month"). Keys are values ("" for none) or bucket strings."""
+    time bucket ("hour", "day", "month"). Keys are values ("" for none) or bucket strings.
+
+    With `sample` > 1 only the visitors of a 1-in-`sample` sample count (sample_bound): the totals
+    are the sample's, not scaled up; the caller scales them and applies the floor to the sample."""
     start, end = bounds(first, last)
     dialect = _dialect(session)
     visit_filters = [condition(f) for f in filters if f.prop.is_visit]
     event_filters = [condition(f) for f in filters if not f.prop.is_visit]
     visit_rows = [S.site_id == site_id, S.started_at >= start, S.started_at < end, *visit_filters]
     event_rows = [E.site_id == site_id, E.occurred_at >= start, E.occurred_at < end, *event_filters]
+    if sample > 1:  # not a filter: it never makes an event read join the visits
+        bound = sample_bound(sample)
+        visit_rows.append(S.visitor_key < bound)
+        event_rows.append(E.visitor_key < bound)
 
     if isinstance(group, Property) and not group.is_visit:
         kind = "pageview" if group.name == "event:page" else "event"

@@ -40,6 +40,7 @@ from .floor import below_floor, hidden_indexes, hidden_total_shown
 from .periods import DateRange, month_of, parse_interval
 from .query import NONE_VALUE, OTHER_VALUE, Filter, Property, parse_metrics, parse_property
 from .reads import (
+    SAMPLES,
     bounds,
     bucket,
     bucket_key,
@@ -52,6 +53,9 @@ from .reads import (
 
 Read = Literal["auto", "raw"]
 REALTIME_WINDOW = timedelta(minutes=5)
+# A filtered question reads raw rows; over a period with more visits than this it reads a sample of
+# visitors, scaled up (sample_for). Measured with bench/dashboard.py: see the README, "Sampling".
+SAMPLE_ABOVE_VISITS = 100_000
 ONE_DAY = timedelta(days=1)
 TIMEZONE = "UTC"
 
@@ -60,15 +64,52 @@ def _meta(period: DateRange, k: int, source: str, **extra: Any) -> dict[str, Any
     return {"date_range": period.as_json(), "timezone": TIMEZONE, "k": k, "source": source, **extra}
 
 
+def sample_for(session: DBSession, site: Site, period: DateRange, sample_above: int | None = None) -> int:
+    """1 (every visitor), or the smallest 1-in-N sample of visitors (N in reads.SAMPLES) that leaves at
+    most `sample_above` (default SAMPLE_ABOVE_VISITS) visits of the period to read. The period's visits
+    come from the rollups, so deciding costs one small read; 0 never samples."""
+    if sample_above is None:
+        sample_above = SAMPLE_ABOVE_VISITS
+    if sample_above <= 0:
+        return 1
+    visits = sum(day.visits for day in rollup_by_day(session, site.id, period.first, period.last).values())
+    return next((n for n in SAMPLES if visits <= sample_above * n), SAMPLES[-1])
+
+
+def _raw_sample(
+    session: DBSession,
+    site: Site,
+    period: DateRange,
+    filters: Sequence[Filter],
+    read: Read,
+    above: int | None,
+) -> int:
+    """Filtered questions read raw rows, and over a busy period only a sample of them; read="raw" (the
+    baseline of tests and bench/dashboard.py) and unfiltered questions always read every row."""
+    return sample_for(session, site, period, above) if filters and read == "auto" else 1
+
+
+def _sampled(extra: dict[str, Any], sample: int, key: str = "sample") -> None:
+    if sample > 1:
+        extra[key] = sample
+
+
 def _period_totals(
-    session: DBSession, site: Site, period: DateRange, filters: Sequence[Filter], read: Read
-) -> tuple[Totals, str]:
+    session: DBSession,
+    site: Site,
+    period: DateRange,
+    filters: Sequence[Filter],
+    read: Read,
+    above: int | None,
+) -> tuple[Totals, str, int]:
+    """The period's totals (of the sample, when sampled), where they came from, and the sample."""
     target = ("", "") if not filters else rollup_filter(filters)
     if target is None or read == "raw":
-        found = raw_totals(session, site.id, period.first, period.last, filters)
-        return found.get(None, Totals()), "raw"
+        sample = _raw_sample(session, site, period, filters, read, above)
+        found = raw_totals(session, site.id, period.first, period.last, filters, sample=sample)
+        return found.get(None, Totals()), "raw", sample
     days = rollup_by_day(session, site.id, period.first, period.last, *target)
-    return sum(days.values(), Totals()), "rollups"
+    return sum(days.values(), Totals()), "rollups", 1
 
 
 def aggregate(
@@ -81,23 +122,31 @@ def aggregate(
     *,
     k: int,
     read: Read = "auto",
+    sample_above: int | None = None,
 ) -> dict[str, Any]:
     """The metric cards of a period, with Plausible's `change` against the previous period.
 
     A period with fewer than k visitors gives every metric `{"value": None, "below_k": True}`; a
-    previous period below k gives `change: None`. Raises InvalidInput for unknown metrics.
+    previous period below k gives `change: None`. Raises InvalidInput for unknown metrics. A sampled
+    answer (see sample_for) is scaled up, carries `meta.sample`, and the floor counts the sample.
     """
     names = parse_metrics(list(metrics))
-    current, source = _period_totals(session, site, period, filters, read)
-    hidden = below_floor(current.visitors, k)
+    sampled, source, sample = _period_totals(session, site, period, filters, read, sample_above)
+    hidden = below_floor(sampled.visitors, k)
+    current = sampled.scaled(sample)
     extra: dict[str, Any] = {"metrics": names, "below_k": hidden, "filters": [str(f) for f in filters]}
+    _sampled(extra, sample)
     previous: Totals | None = None
     previous_hidden = False
     if compare:
         earlier = period.previous()
-        previous, _ = _period_totals(session, site, earlier, filters, read)
-        previous_hidden = below_floor(previous.visitors, k)
+        earlier_sampled, _, earlier_sample = _period_totals(
+            session, site, earlier, filters, read, sample_above
+        )
+        previous_hidden = below_floor(earlier_sampled.visitors, k)
+        previous = earlier_sampled.scaled(earlier_sample)
         extra.update(comparison=earlier.as_json(), comparison_below_k=previous_hidden)
+        _sampled(extra, earlier_sample, "comparison_sample")
     results: dict[str, dict[str, Any]] = {}
     for metric in names:
         entry: dict[str, Any] = {"value": None if hidden else current.value(metric)}
@@ -143,6 +192,7 @@ def timeseries(
     *,
     k: int,
     read: Read = "auto",
+    sample_above: int | None = None,
 ) -> dict[str, Any]:
     """One point per hour (a single day only), day or month, empty points included.
 
@@ -154,8 +204,12 @@ def timeseries(
     keys = bucket_keys(period, interval)
     found: dict[Any, Totals]
     target = ("", "") if not filters else rollup_filter(filters)
+    sample = 1
     if interval == "hour" or target is None or read == "raw":
-        found = raw_totals(session, site.id, period.first, period.last, filters, group=interval)
+        sample = _raw_sample(session, site, period, filters, read, sample_above)
+        found = raw_totals(
+            session, site.id, period.first, period.last, filters, group=interval, sample=sample
+        )
         source = "raw"
     else:
         found = {}
@@ -165,11 +219,12 @@ def timeseries(
         source = "rollups"
     points = [found.get(key, Totals()) for key in keys]
     rows = [
-        {"date": key, **{metric: point.value(metric) for metric in names}}
+        {"date": key, **{metric: point.scaled(sample).value(metric) for metric in names}}
         for key, point in zip(keys, points, strict=True)
     ]
-    _hide(rows, [point.visitors for point in points], names, k)
+    _hide(rows, [point.visitors for point in points], names, k)  # the floor counts the sample
     extra = {"metrics": names, "interval": interval, "filters": [str(f) for f in filters]}
+    _sampled(extra, sample)
     return {"results": rows, "meta": _meta(period, k, source, **extra)}
 
 
@@ -185,6 +240,7 @@ def breakdown(
     *,
     k: int,
     read: Read = "auto",
+    sample_above: int | None = None,
 ) -> dict[str, Any]:
     """Rows per value of a property, most visitors first, then one "(other)" row (`"other": True`)
     holding the rows below the floor, last; then `limit` rows of page `page` (from 1).
@@ -196,8 +252,10 @@ def breakdown(
     prop = parse_property(prop) if isinstance(prop, str) else prop
     names = parse_metrics(list(metrics), prop)
     found: dict[Any, Totals]
+    sample = 1
     if filters or read == "raw":
-        found = raw_totals(session, site.id, period.first, period.last, filters, group=prop)
+        sample = _raw_sample(session, site, period, filters, read, sample_above)
+        found = raw_totals(session, site.id, period.first, period.last, filters, group=prop, sample=sample)
         source = "raw"
     else:
         found = dict(
@@ -208,13 +266,13 @@ def breakdown(
     weights = [totals.visitors for _, totals in ranked]
     hidden = hidden_indexes(weights, k)
     rows: list[dict[str, Any]] = [
-        {prop.key: value or NONE_VALUE, **{m: totals.value(m) for m in names}}
+        {prop.key: value or NONE_VALUE, **{m: totals.scaled(sample).value(m) for m in names}}
         for index, (value, totals) in enumerate(ranked)
         if index not in hidden
     ]
     other_shown = bool(hidden) and hidden_total_shown(weights, hidden, k)
     if other_shown:
-        other = sum((ranked[index][1] for index in hidden), Totals())
+        other = sum((ranked[index][1] for index in hidden), Totals()).scaled(sample)
         rows.append({prop.key: OTHER_VALUE, **{m: other.value(m) for m in names}, "other": True})
     extra = {
         "property": prop.name,
@@ -226,6 +284,7 @@ def breakdown(
         "folded_rows": len(hidden) if other_shown else 0,
         "withheld_rows": 0 if other_shown else len(hidden),
     }
+    _sampled(extra, sample)
     start = (page - 1) * limit
     return {"results": rows[start : start + limit], "meta": _meta(period, k, source, **extra)}
 
