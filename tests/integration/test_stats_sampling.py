@@ -13,7 +13,7 @@ import pytest
 from consent_server.extensions import db
 from consent_server.stats import services
 from consent_server.stats.query import parse_filters
-from consent_server.stats.reads import sample_bound
+from consent_server.stats.reads import sample_prefixes
 from consent_server.stats.services import aggregate, breakdown, sample_for, timeseries
 from tests.integration.dashboard_support import granted_reader, page_text
 from tests.integration.test_stats_aggregate import DAY, at, period, rollup, visit
@@ -49,10 +49,12 @@ def busy(site: Any) -> Any:
     return site
 
 
-def test_sample_bounds_are_two_hex_digit_prefixes() -> None:
-    assert (sample_bound(2), sample_bound(16), sample_bound(64)) == ("80", "10", "04")
+def test_a_sample_is_the_lowest_first_bytes_of_the_visitor_keys() -> None:
+    assert sample_prefixes(64) == ["00", "01", "02", "03"]
+    assert sample_prefixes(16) == [f"{first:02x}" for first in range(16)]
+    assert sample_prefixes(2)[-1] == "7f" and len(sample_prefixes(2)) == 128
     with pytest.raises(ValueError):
-        sample_bound(3)
+        sample_prefixes(3)
 
 
 def test_the_sample_is_the_smallest_that_leaves_at_most_the_threshold(busy: Any) -> None:
