@@ -176,6 +176,13 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
         "k-anonymity floor: statistics rows and totals with fewer visitors are folded or hidden.",
     ),
+    Setting(
+        "STATS_SAMPLE_ABOVE_VISITS",
+        50_000,
+        _non_negative_int,
+        "A filtered statistics question over a period with more visits reads a sample of visitors "
+        "(1 in 2 ... 64), scaled up; 0 never samples.",
+    ),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from flask import current_app, has_app_context
 from sqlalchemy import Text, cast, func, select
 
 from ..analytics.rollups import EMPTY
@@ -54,8 +55,9 @@ from .reads import (
 Read = Literal["auto", "raw"]
 REALTIME_WINDOW = timedelta(minutes=5)
 # A filtered question reads raw rows; over a period with more visits than this it reads a sample of
-# visitors, scaled up (sample_for). Measured with bench/dashboard.py: see the README, "Sampling".
-SAMPLE_ABOVE_VISITS = 100_000
+# visitors, scaled up (sample_for). The default of the STATS_SAMPLE_ABOVE_VISITS setting, chosen with
+# bench/dashboard.py (see the README, "Sampling").
+SAMPLE_ABOVE_VISITS = 50_000
 ONE_DAY = timedelta(days=1)
 TIMEZONE = "UTC"
 
@@ -66,10 +68,14 @@ def _meta(period: DateRange, k: int, source: str, **extra: Any) -> dict[str, Any
 
 def sample_for(session: DBSession, site: Site, period: DateRange, sample_above: int | None = None) -> int:
     """1 (every visitor), or the smallest 1-in-N sample of visitors (N in reads.SAMPLES) that leaves at
-    most `sample_above` (default SAMPLE_ABOVE_VISITS) visits of the period to read. The period's visits
-    come from the rollups, so deciding costs one small read; 0 never samples."""
-    if sample_above is None:
-        sample_above = SAMPLE_ABOVE_VISITS
+    most `sample_above` (default: the STATS_SAMPLE_ABOVE_VISITS setting) visits of the period to read.
+    The period's visits come from the rollups, so deciding costs one small read; 0 never samples."""
+    if sample_above is None:  # the app's setting, or the default outside an app
+        sample_above = (
+            int(current_app.config.get("STATS_SAMPLE_ABOVE_VISITS", SAMPLE_ABOVE_VISITS))
+            if has_app_context()
+            else SAMPLE_ABOVE_VISITS
+        )
     if sample_above <= 0:
         return 1
     visits = sum(day.visits for day in rollup_by_day(session, site.id, period.first, period.last).values())

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from consent_server.extensions import db
-from consent_server.stats import services
 from consent_server.stats.query import parse_filters
 from consent_server.stats.reads import sample_prefixes
 from consent_server.stats.services import aggregate, breakdown, sample_for, timeseries
@@ -139,13 +138,34 @@ def test_a_sample_holds_whole_visitors_with_all_their_visits(site: Any) -> None:
 
 
 def test_the_dashboard_says_when_filtered_figures_are_estimated(
-    busy: Any, client: Any, make_user: Any, login_as: Any, monkeypatch: pytest.MonkeyPatch
+    busy: Any, client: Any, make_user: Any, login_as: Any, app: Any
 ) -> None:
     ask = granted_reader(client, make_user, login_as, busy)
     params = {"period": "day", "date": DAY.isoformat()}
-    monkeypatch.setattr(services, "SAMPLE_ABOVE_VISITS", 8)
+    app.config["STATS_SAMPLE_ABOVE_VISITS"] = 8
     text = page_text(ask(filters="visit:device==mobile", **params).get_data(as_text=True))
     assert "steekproef van 1 op de 16 bezoekers" in text
     assert "steekproef" not in page_text(ask(**params).get_data(as_text=True))  # unfiltered: exact
-    monkeypatch.setattr(services, "SAMPLE_ABOVE_VISITS", 1000)
+    app.config["STATS_SAMPLE_ABOVE_VISITS"] = 1000
     assert "steekproef" not in page_text(ask(filters="visit:device==mobile", **params).get_data(as_text=True))
+
+
+def test_the_stats_api_samples_by_the_setting_and_says_so_in_meta(
+    busy: Any, client: Any, make_user: Any, login_as: Any, app: Any
+) -> None:
+    login_as(make_user("marketing", [busy]))
+    params = {
+        "site_id": busy.key,
+        "period": "day",
+        "date": DAY.isoformat(),
+        "property": "visit:source",
+        "filters": "visit:device==mobile",
+    }
+    app.config["STATS_SAMPLE_ABOVE_VISITS"] = 8
+    app.config["STATS_MIN_VISITORS"] = 4  # the sample holds 4 visitors per source
+    sampled = client.get("/api/v1/stats/breakdown", query_string=params)
+    assert sampled.get_json()["meta"]["sample"] == 16
+    assert [row["visitors"] for row in sampled.get_json()["results"]] == [64, 64], sampled.get_json()
+    app.config["STATS_SAMPLE_ABOVE_VISITS"] = 0
+    exact = client.get("/api/v1/stats/breakdown", query_string=params)
+    assert "sample" not in exact.get_json()["meta"]
