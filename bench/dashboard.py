@@ -18,7 +18,9 @@ measures every statistics function the dashboard calls, for `30d` and `12mo`:
   analytics_events / consent_records), and asserts both answers are equal;
 - a few filtered questions: the raw rows of the period answer them, except the cards and chart filtered
   by one value of a visit property, which read that value's rollup rows; over a period with more than
-  SAMPLE_ABOVE_VISITS visits the raw rows of a sample of visitors (`reads` says "raw 1/16").
+  STATS_SAMPLE_ABOVE_VISITS visits the raw rows of a sample of visitors (`reads` says "raw 1/16"). The
+  baseline is the exact answer from every visitor's rows; for a sampled answer the "equal" column gives
+  the largest relative error of the visitors it shows (the total, or each of the top 10 rows).
 
 Figures are medians of --runs runs after one warm-up run (--raw-runs for the baseline, no warm-up).
 Targets from the issue, printed next to the figures: under 300 ms on PostgreSQL, under 600 ms on SQLite.
@@ -598,6 +600,7 @@ class Measured:
     dashboard_ms: float
     raw_ms: float | None = None  # the raw GROUP BY baseline of the same answer
     equal: bool | None = None
+    error: float | None = None  # a sampled answer: largest relative error of its visitors against exact
 
 
 def median_ms(call: Callable[[], Any], runs: int, warmup: bool) -> tuple[float, Any]:
@@ -639,15 +642,37 @@ FILTERED = (
 )
 
 
-def filtered(site: Site, period: DateRange, kind: str, prop: str | None, filters: str) -> Callable[[], Any]:
+def filtered(
+    site: Site, period: DateRange, kind: str, prop: str | None, filters: str, sample_above: int | None = None
+) -> Callable[[], Any]:
+    """A filtered question; sample_above=0 asks for the exact answer (every visitor of the period)."""
     parsed = parse_filters(filters)
+    options: dict[str, Any] = {"k": K, "sample_above": sample_above}
     if kind == "aggregate":
-        return lambda: aggregate(db.session, site, period, CARD_METRICS, parsed, compare=True, k=K)
+        return lambda: aggregate(db.session, site, period, CARD_METRICS, parsed, compare=True, **options)
     if kind == "timeseries":
-        return lambda: timeseries(db.session, site, period, CHART_METRICS, parsed, k=K)
+        return lambda: timeseries(db.session, site, period, CHART_METRICS, parsed, **options)
     assert prop is not None
     metrics = [metric for metric in TABLE_METRICS if metric in PROPERTIES[prop].metrics]
-    return lambda: breakdown(db.session, site, period, prop, metrics, parsed, k=K)
+    return lambda: breakdown(db.session, site, period, prop, metrics, parsed, **options)
+
+
+def visitors_of(answer: dict[str, Any]) -> dict[str, float]:
+    """The visitors an answer shows: the total, per chart point, or per table row (top 10)."""
+    results = answer["results"]
+    if isinstance(results, dict):
+        return {"total": results["visitors"]["value"] or 0}
+    if answer["meta"].get("interval"):
+        return {"total": sum(point["visitors"] or 0 for point in results)}
+    key = next(iter(results[0])) if results else ""
+    return {str(row[key]): row["visitors"] for row in results[:10] if not row.get("other")}
+
+
+def sample_error(sampled: dict[str, Any], exact: dict[str, Any]) -> float:
+    """The largest relative error of the visitors a sampled answer shows, against the exact answer."""
+    truth, estimate = visitors_of(exact), visitors_of(sampled)
+    errors = [abs(estimate[key] - value) / value for key, value in truth.items() if value and key in estimate]
+    return max(errors, default=0.0)
 
 
 def measure(site: Site, now: datetime, runs: int, raw_runs: int) -> list[Measured]:
@@ -679,10 +704,18 @@ def measure(site: Site, now: datetime, runs: int, raw_runs: int) -> list[Measure
         show(row)
         for endpoint, kind, prop, filters in FILTERED:
             call = filtered(site, period, kind, prop, filters)
-            filtered_ms, answer = median_ms(call, max(1, min(runs, raw_runs or 1)), warmup=True)
+            filtered_ms, answer = median_ms(call, runs, warmup=True)
             meta = answer["meta"]
             reads = meta["source"] + (f" 1/{meta['sample']}" if "sample" in meta else "")
-            show(Measured(f"filtered: {endpoint}", name, reads, filtered_ms))
+            row = Measured(f"filtered: {endpoint}", name, reads, filtered_ms)
+            if raw_runs:  # the exact answer from every visitor's rows: the baseline, and the sample's error
+                exact_call = filtered(site, period, kind, prop, filters, sample_above=0)
+                row.raw_ms, exact = median_ms(exact_call, raw_runs, warmup=False)
+                if "sample" in meta:
+                    row.error = sample_error(answer, exact)
+                else:
+                    row.equal = answer["results"] == exact["results"]
+            show(row)
     realtime_ms, _ = median_ms(lambda: realtime_visitors(db.session, site, now, k=K), runs, warmup=True)
     show(Measured("realtime_visitors (last 5 minutes)", "now", "raw", realtime_ms))
     return results
@@ -711,6 +744,8 @@ def report(
         slow = f"{row.raw_ms:.1f}" if row.raw_ms is not None else "-"
         ratio = f"{row.raw_ms / row.dashboard_ms:.0f}x" if row.raw_ms else "-"
         equal = {True: "yes", False: "NO", None: "-"}[row.equal]
+        if row.error is not None:
+            equal = f"±{row.error * 100:.0f}%"
         lines.append(
             f"  {row.endpoint:<54} {row.period:<6} {row.reads:<15} {row.dashboard_ms:>9.1f} {slow:>9} "
             f"{ratio:>7}  {equal:<5}  {backend}"
