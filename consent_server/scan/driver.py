@@ -9,7 +9,9 @@ Each phase gets its own browser with an empty profile, follows same-origin links
 site does on a page load after the choice is seen too), and records every cookie, every localStorage
 and sessionStorage key (in every frame), and every request, each tagged with the consent state it
 happened in. Cookies are read from the browser's cookie jar after every page (and after the click);
-Set-Cookie headers and a hook on `document.cookie` tell whether HTTP or a script set them.
+Set-Cookie headers and a hook on `document.cookie` tell whether HTTP or a script set them. A scan is
+not a visitor: the widget's analytics hits and its recording of the click (POST /api/v1/consent) are
+answered by the scanner itself, so neither statistics nor the proof log count a scan.
 
 Time is bounded three ways: a per-page timeout (a page that never answers is given up), a deadline per
 phase (an equal share of the time left, so what one phase leaves goes to the next), and a watchdog that
@@ -62,6 +64,7 @@ MAX_EXAMPLES = 5  # URLs kept per origin and consent state
 CHOICE_STATES = {"reject": "rejected", "accept": "accepted"}
 ACTIONS = {"reject": "reject_all", "accept": "accept_all"}
 COLLECT_URL = re.compile(r"^https?://[^/]+/api/v1/collect(?:\?.*)?$")
+CONSENT_URL = re.compile(r"^https?://[^/]+/api/v1/consent(?:\?.*)?$")
 BINDING = "__consentScanWrite"
 
 # Reports every cookie and storage write to the scanner (deletions aside), in every frame.
@@ -297,6 +300,7 @@ class _Phase:
         context.on("request", self._request)
         context.on("response", self._response)
         context.route(COLLECT_URL, self._collect)
+        context.route(CONSENT_URL, self._consent)
 
     def _crawl(self, page: Page) -> None:
         queue: deque[str] = deque([self.start_url])
@@ -465,6 +469,22 @@ class _Phase:
         if origin_of(request.url) in self.widget_origins | self.scope.consent_origins:
             origin = request.headers.get("origin", "*")
             route.fulfill(status=202, headers={"Access-Control-Allow-Origin": origin}, body="")
+        else:
+            route.continue_()
+
+    def _consent(self, route: Route) -> None:
+        """Answer the widget's recording of the scanner's click: a scan's choice is nobody's consent, so
+        it is not proof, and it would count in the consent statistics. The widget keeps the choice in
+        the browser either way (it applies a choice before it is recorded)."""
+        request = route.request
+        ours = origin_of(request.url) in self.widget_origins | self.scope.consent_origins
+        if request.method == "POST" and ours:
+            origin = request.headers.get("origin", "*")
+            route.fulfill(
+                status=202,
+                headers={"Access-Control-Allow-Origin": origin, "Content-Type": "application/json"},
+                body=json.dumps({"recorded": False, "reason": "cookie scan"}),
+            )
         else:
             route.continue_()
 
