@@ -102,7 +102,7 @@
       flush();
     }).catch(function (e) {
       sending = false;
-      warn("consent server unreachable, will retry", e);
+      warn("server unreachable; retrying", e);
       setTimeout(flush, backoff);
       backoff = Math.min(backoff * 2, 3e5);
     });
@@ -470,7 +470,7 @@
     },
     track: function (name, props) {
       if (tracking()) event(name, props);
-      else if (!told++) warn("track(): no analytics consent (yet); nothing sent");
+      else if (!told++) warn("track(): no analytics consent");
     },
     on: function (name, fn) { if (name === "change" && typeof fn === "function") listeners.push(fn); else warn("on(): only 'change' with a function"); },
     push: function (item) {
@@ -484,7 +484,7 @@
   safe(function () {
     var pending = W.ConsentServer;
     W.ConsentServer = pub;
-    if (!C || !C.k) return warn("no site configuration: nothing to do");
+    if (!C || !C.k) return warn("no configuration");
     lang = pickLang();
     state = load();
     consentMode("default");
