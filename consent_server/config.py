@@ -178,7 +178,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "STATS_SAMPLE_ABOVE_VISITS",
-        50_000,
+        100_000,
         _non_negative_int,
         "A filtered statistics question over a period with more visits reads a sample of visitors "
         "(1 in 2 ... 64), scaled up; 0 never samples.",

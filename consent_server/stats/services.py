@@ -57,7 +57,7 @@ REALTIME_WINDOW = timedelta(minutes=5)
 # A filtered question reads raw rows; over a period with more visits than this it reads a sample of
 # visitors, scaled up (sample_for). The default of the STATS_SAMPLE_ABOVE_VISITS setting, chosen with
 # bench/dashboard.py (see the README, "Sampling").
-SAMPLE_ABOVE_VISITS = 50_000
+SAMPLE_ABOVE_VISITS = 100_000
 ONE_DAY = timedelta(days=1)
 TIMEZONE = "UTC"
 

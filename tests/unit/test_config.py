@@ -37,7 +37,7 @@ def test_load_settings_uses_the_defaults_for_an_empty_environment() -> None:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "LOG_LEVEL": "INFO",
         "STATS_MIN_VISITORS": 5,
-        "STATS_SAMPLE_ABOVE_VISITS": 50_000,
+        "STATS_SAMPLE_ABOVE_VISITS": 100_000,
     }
 
 
