@@ -35,6 +35,7 @@ from consent_server.scan.services import (
 from consent_server.sites.schemas import RuleViolation
 from consent_server.sites.services import create_site, export_site
 from consent_server.timeutil import utcnow
+from tests.factories import site_document
 
 FAST = ScanOptions(max_pages=2, timeout_s=30, page_timeout_s=5, settle_ms=300)
 PAGE = (
@@ -228,8 +229,13 @@ def test_add_proposals_adds_a_well_known_cookie_under_its_own_service_and_bumps_
     }
 
 
-def test_add_proposals_joins_the_sites_service_with_the_same_key(site: Site) -> None:
-    # The example site has a necessary service "consent"; the widget's cs_queue is proposed for it.
+def test_add_proposals_joins_the_sites_service_with_the_same_key(make_site: Any) -> None:
+    # A site whose necessary service "consent" does not declare cs_queue: the scanner proposes it there.
+    services = site_document()["services"]
+    for service in services:
+        service["cookies"] = [c for c in service["cookies"] if c["name"] != "cs_queue"]
+    site = make_site(services=services)
+    assert "cs_queue (local_storage)" not in declared(site)
     item = Observed(
         "local_storage", "cs_queue", "www.example.nl", "first", ["rejected"], "https://www.example.nl/"
     )
