@@ -465,28 +465,27 @@ class _Phase:
 
     def _collect(self, route: Route) -> None:
         """Answer the widget's analytics hits to the consent server: a scan is not a visit to count."""
-        request = route.request
-        if origin_of(request.url) in self.widget_origins | self.scope.consent_origins:
-            origin = request.headers.get("origin", "*")
-            route.fulfill(status=202, headers={"Access-Control-Allow-Origin": origin}, body="")
-        else:
-            route.continue_()
+        self._answer_ours(route, "")
 
     def _consent(self, route: Route) -> None:
         """Answer the widget's recording of the scanner's click: a scan's choice is nobody's consent, so
         it is not proof, and it would count in the consent statistics. The widget keeps the choice in
         the browser either way (it applies a choice before it is recorded)."""
-        request = route.request
-        ours = origin_of(request.url) in self.widget_origins | self.scope.consent_origins
-        if request.method == "POST" and ours:
-            origin = request.headers.get("origin", "*")
-            route.fulfill(
-                status=202,
-                headers={"Access-Control-Allow-Origin": origin, "Content-Type": "application/json"},
-                body=json.dumps({"recorded": False, "reason": "cookie scan"}),
-            )
-        else:
+        if route.request.method != "POST":
             route.continue_()
+            return
+        self._answer_ours(route, json.dumps({"recorded": False, "reason": "cookie scan"}), "application/json")
+
+    def _answer_ours(self, route: Route, body: str, content_type: str | None = None) -> None:
+        """202 with `body` for a request to the consent server; anything else goes through."""
+        request = route.request
+        if origin_of(request.url) not in self.widget_origins | self.scope.consent_origins:
+            route.continue_()
+            return
+        headers = {"Access-Control-Allow-Origin": request.headers.get("origin", "*")}
+        if content_type:
+            headers["Content-Type"] = content_type
+        route.fulfill(status=202, headers=headers, body=body)
 
     # ---- what the site stored ---------------------------------------------------------------------------
 

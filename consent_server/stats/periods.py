@@ -27,6 +27,9 @@ INTERVALS = ("hour", "day", "month")
 DEFAULT_PERIOD = "30d"
 # A custom range may reach back over the whole retention period (26 months) and a bit.
 MAX_CUSTOM_DAYS = 1200
+# Statistics exist for 26 months; these bounds only keep date arithmetic inside Python's calendar.
+EARLIEST = date(1970, 1, 1)
+LATEST = date(9000, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -78,11 +81,14 @@ def parse_period(period: str | None, date_param: str | None, today: date) -> Dat
     `today` is the current UTC date (the caller's clock). Raises InvalidInput with a message that names
     the parameter, the way Plausible's API does.
     """
+    outside = InvalidInput("The date is outside the calendar.", fields={"date": "out of range"})
     try:
         resolved = _resolve(period or DEFAULT_PERIOD, date_param, today)
         resolved.previous()  # the comparison must exist too
     except (OverflowError, ValueError):  # year 1 or 9999: the period would leave the calendar
-        raise InvalidInput("The date is outside the calendar.", fields={"date": "out of range"}) from None
+        raise outside from None
+    if not (resolved.first >= EARLIEST and resolved.last <= LATEST):
+        raise outside
     return resolved
 
 
