@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from .accounts.services import create_user
 from .analytics.jobs import run_due_jobs
-from .analytics.rollups import refresh_day
+from .analytics.rollups import refresh_day, refresh_months
 from .auth.services import create_api_key, normalise_email
 from .edge import parse_text
 from .errors import DomainError
@@ -153,7 +153,8 @@ def retention_purge(dry_run: bool, now_text: str | None) -> None:
 @click.option("--day", "days", multiple=True, metavar="YYYY-MM-DD", help="A UTC day to rebuild (repeatable).")
 @click.option("--last", type=click.IntRange(1, 800), help="Rebuild the last N days up to today.")
 def analytics_rollup(days: tuple[str, ...], last: int | None) -> None:
-    """Rebuild daily rollups from the raw events (today when no day is given)."""
+    """Rebuild daily rollups from the raw events (today when no day is given), then the monthly
+    rollups of every month that is over and not built (a rebuilt day makes its month one of those)."""
     try:
         chosen = [date.fromisoformat(day) for day in days]
     except ValueError:
@@ -165,6 +166,9 @@ def analytics_rollup(days: tuple[str, ...], last: int | None) -> None:
         rows = refresh_day(db.session, day)
         db.session.commit()
         click.echo(f"  {day}: {rows} rollup rows")
+    for month in refresh_months(db.session, utcnow()):
+        db.session.commit()
+        click.echo(f"  {month:%Y-%m}: monthly rollups built")
 
 
 @analytics.command("jobs")

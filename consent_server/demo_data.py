@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from .analytics.rollups import refresh_day
+from .analytics.rollups import refresh_day, refresh_months
 from .collect.services import Hit, store_hits
 from .consent.services import category_state
 from .extensions import DBSession
@@ -265,6 +265,7 @@ def seed_demo_traffic(
             session.execute(text("ANALYZE"))
     for index in range(days):
         refresh_day(session, first + timedelta(days=index))
+    refresh_months(session, now)
     session.commit()
     return {"choices": choices, "hits": hits, "days": days}
 

@@ -373,6 +373,59 @@ class DailyRollup(db.Model):  # type: ignore[name-defined]
     )
 
 
+class MonthlyRollup(db.Model):  # type: ignore[name-defined]
+    """The daily rollups of one complete UTC month, summed per site, dimension and value.
+
+    A year of a busy dimension (pages) is then eleven months of these and a few days of daily rows,
+    not 365 days of them. `month` is the month's first day; visitors are the month's daily visitors
+    added up, as everywhere. Readers use these rows only for the months analytics_months lists (built,
+    and equal to the sum of their daily rows), and the daily rows for every other day.
+    """
+
+    __tablename__ = "analytics_monthly"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    visitors: Mapped[int] = mapped_column(Integer, default=0)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    pageviews: Mapped[int] = mapped_column(Integer, default=0)
+    bounces: Mapped[int] = mapped_column(Integer, default=0)
+    duration_s: Mapped[int] = mapped_column(BigInteger, default=0)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_analytics_monthly_month", "month"),
+        # As the daily index: one dimension of a site over a range of months, from the index alone.
+        Index(
+            "ix_analytics_monthly_site_id_dimension_month",
+            "site_id",
+            "dimension",
+            "month",
+            "value",
+            "visitors",
+            "visits",
+            "pageviews",
+            "bounces",
+            "duration_s",
+            "events",
+        ),
+    )
+
+
+class RollupMonth(db.Model):  # type: ignore[name-defined]
+    """A month whose analytics_monthly rows are built: they equal the sum of its daily rows.
+
+    Rebuilding a day of the month, or purging some of its days, takes the month off this list (and
+    deletes its monthly rows) until the rollup job builds it again; meanwhile its days are read."""
+
+    __tablename__ = "analytics_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class JobLock(db.Model):  # type: ignore[name-defined]
     """A lease that lets one of several instances run a periodic job (rollups, the daily purge)."""
 

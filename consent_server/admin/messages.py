@@ -709,6 +709,14 @@ ADMIN_MESSAGES: dict[str, dict[str, str]] = {
         "Totalen per site, dag en uitsplitsing (geen bezoekerssleutels).",
         "Totals per site, day and breakdown (no visitor keys).",
     ),
+    "admin.data.holds.analytics_monthly": _both(
+        "De dagtotalen van afgelopen maanden, per maand opgeteld (geen bezoekerssleutels).",
+        "The daily totals of past months, added up per month (no visitor keys).",
+    ),
+    "admin.data.holds.analytics_months": _both(
+        "Welke maanden per maand zijn opgeteld (technisch, geen persoonsgegevens).",
+        "Which months have been added up (technical, no personal data).",
+    ),
     "admin.data.holds.consent_daily": _both(
         "Aantal keuzes per site en dag, per actie, apparaat, taal, beleidsversie en categorieën "
         "(geen consent-ID's).",
@@ -756,6 +764,12 @@ ADMIN_MESSAGES: dict[str, dict[str, str]] = {
     ),
     "admin.data.rule.analytics_daily": _both(
         "{analytics} maanden, dan verwijderd.", "{analytics} months, then deleted."
+    ),
+    "admin.data.rule.analytics_monthly": _both(
+        "{analytics} maanden, als de dagtotalen.", "{analytics} months, as the daily totals."
+    ),
+    "admin.data.rule.analytics_months": _both(
+        "{analytics} maanden, als de dagtotalen.", "{analytics} months, as the daily totals."
     ),
     "admin.data.rule.consent_daily": _both(
         "{consent} maanden, als de keuzes die ze tellen.", "{consent} months, as the choices they count."

@@ -412,6 +412,8 @@ TIME_COLUMNS: dict[str, str | None] = {
     "analytics_events": "occurred_at",
     "analytics_bot_tallies": "day",
     "analytics_daily": "day",
+    "analytics_monthly": "month",
+    "analytics_months": "month",
     "scans": "started_at",
     "job_locks": None,
 }

@@ -23,7 +23,7 @@ from ..models import JobLock, record_audit
 from ..retention.services import purge
 from ..timeutil import isoformat, utcnow
 from .partitions import ensure_partitions
-from .rollups import days_to_refresh, refresh_day
+from .rollups import days_to_refresh, refresh_day, refresh_months
 
 log = logging.getLogger(__name__)
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
@@ -57,6 +57,9 @@ def run_due_jobs(
         ensure_partitions(session.connection(), now)
         for day in days_to_refresh(now):
             refresh_day(session, day)
+        # A month that has just become final, or was forgotten: one per run keeps every run short
+        # (the first run after an upgrade leaves the older months to the runs after it).
+        refresh_months(session, now, most=1)
         commit()
         ran.append("rollups")
     if acquire(session, "retention", HOLDER, now, PURGE_EVERY):

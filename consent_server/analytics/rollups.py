@@ -1,12 +1,20 @@
 """Daily rollups: one day of visits and events, aggregated per site and breakdown value; and one day
-of consent choices, counted per action, device, language, policy version and category state.
+of consent choices, counted per action, device, language, policy version and category state. Monthly
+rollups: the daily rows of a complete month, summed.
 
 A refresh replaces the rows of one UTC day from that day's raw rows only, so it never scans more
 than a day; the dashboard reads ranges from here. Visits count on the day they started.
+
+A month is summed once it is over and its days are no longer refreshed (refresh_months), and listed in
+analytics_months: readers take a listed month from analytics_monthly and every other day from
+analytics_daily, so a monthly row is only ever read while it equals its days. Refreshing a day of a
+listed month (the CLI can rebuild any day) or purging some of its days takes the month off the list
+again (forget_months) until it is built anew.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -26,7 +34,15 @@ from sqlalchemy import (
 )
 
 from ..extensions import DBSession
-from ..models import AnalyticsEvent, AnalyticsSession, ConsentDaily, ConsentRecord, DailyRollup
+from ..models import (
+    AnalyticsEvent,
+    AnalyticsSession,
+    ConsentDaily,
+    ConsentRecord,
+    DailyRollup,
+    MonthlyRollup,
+    RollupMonth,
+)
 
 # Breakdowns read from the visit (session) row.
 VISIT_DIMENSIONS = (
@@ -134,6 +150,7 @@ def refresh_day(session: DBSession, day: date) -> int:
     """Rebuild every rollup row of one UTC day (visits and events, consent choices) from the raw rows.
     Returns the rows written to both tables."""
     consent_rows = refresh_consent_day(session, day)
+    forget_months(session, [month_of(day)])
     session.execute(delete(DailyRollup).where(DailyRollup.day == day))
     queries = [_visit_select(day, ""), *(_visit_select(day, dimension) for dimension in VISIT_DIMENSIONS)]
     queries.append(_event_select(day, "pageview", "page", AnalyticsEvent.page))
@@ -143,6 +160,71 @@ def refresh_day(session: DBSession, day: date) -> int:
     # rowcount of INSERT ... SELECT is not reported by every driver: count what is there.
     written = session.scalar(select(func.count()).select_from(DailyRollup).where(DailyRollup.day == day)) or 0
     return written + consent_rows
+
+
+COUNTERS = COLUMNS[4:]
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_after(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def forget_months(session: DBSession, months: Sequence[date]) -> None:
+    """Take months off the list of built ones and delete their monthly rows: readers go back to their
+    days until refresh_months builds them again. Called before any of their daily rows change."""
+    session.execute(delete(RollupMonth).where(RollupMonth.month.in_(months)))
+    session.execute(delete(MonthlyRollup).where(MonthlyRollup.month.in_(months)))
+
+
+def refresh_month(session: DBSession, month: date, now: datetime) -> int:
+    """Sum the daily rows of one month into analytics_monthly and list the month as built; returns the
+    monthly rows written."""
+    month = month_of(month)
+    r = DailyRollup
+    sums = [func.sum(getattr(r, name)) for name in COUNTERS]
+    query = (
+        select(r.site_id, literal(month), r.dimension, r.value, *sums)
+        .where(r.day >= month, r.day < month_after(month))
+        .group_by(r.site_id, r.dimension, r.value)
+    )
+    session.execute(delete(MonthlyRollup).where(MonthlyRollup.month == month))
+    session.execute(delete(RollupMonth).where(RollupMonth.month == month))
+    columns = ["site_id", "month", "dimension", "value", *COUNTERS]
+    session.execute(insert(MonthlyRollup).from_select(columns, query))
+    session.execute(insert(RollupMonth).values(month=month, built_at=now))
+    return (
+        session.scalar(select(func.count()).select_from(MonthlyRollup).where(MonthlyRollup.month == month))
+        or 0
+    )
+
+
+def months_to_build(session: DBSession, now: datetime) -> list[date]:
+    """Months with daily rows that are over, no longer refreshed (days_to_refresh) and not built yet,
+    newest first."""
+    oldest = session.scalar(select(func.min(DailyRollup.day)))
+    if oldest is None:
+        return []
+    settled = month_of(min(days_to_refresh(now)))  # months before this one are final
+    built = set(session.scalars(select(RollupMonth.month)))
+    months = []
+    month = month_of(oldest)
+    while month < settled:
+        if month not in built:
+            months.append(month)
+        month = month_after(month)
+    return months[::-1]
+
+
+def refresh_months(session: DBSession, now: datetime, most: int | None = None) -> list[date]:
+    """Build the months months_to_build names (at most `most`, newest first); returns them."""
+    months = months_to_build(session, now)[:most]
+    for month in months:
+        refresh_month(session, month, now)
+    return months
 
 
 def days_to_refresh(now: datetime) -> list[date]:

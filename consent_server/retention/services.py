@@ -19,6 +19,8 @@ from ..models import (
     ConsentDaily,
     ConsentRecord,
     DailyRollup,
+    MonthlyRollup,
+    RollupMonth,
     User,
 )
 from ..timeutil import add_months
@@ -35,6 +37,8 @@ def cutoffs(settings: Mapping[str, Any], now: datetime) -> dict[str, datetime]:
         "analytics_sessions": analytics,
         "analytics_bot_tallies": analytics,
         "analytics_daily": analytics,
+        "analytics_months": analytics,
+        "analytics_monthly": analytics,
         "consent_records": add_months(now, -settings["CONSENT_LOG_RETENTION_MONTHS"]),
         "consent_daily": add_months(now, -settings["CONSENT_LOG_RETENTION_MONTHS"]),
         "audit_log": add_months(now, -settings["SECURITY_LOG_RETENTION_MONTHS"]),
@@ -47,6 +51,10 @@ def _rules(limits: dict[str, datetime]) -> list[tuple[str, Any, ColumnElement[bo
         ("analytics_events", AnalyticsEvent, AnalyticsEvent.occurred_at < limits["analytics_events"]),
         ("analytics_sessions", AnalyticsSession, AnalyticsSession.started_at < limits["analytics_sessions"]),
         ("analytics_bot_tallies", BotTally, BotTally.day < limits["analytics_bot_tallies"].date()),
+        # A month that loses some of its days is first taken off the list of built months (readers go
+        # back to its remaining days; the rollup job sums them again), then its monthly rows go.
+        ("analytics_months", RollupMonth, RollupMonth.month < limits["analytics_months"].date()),
+        ("analytics_monthly", MonthlyRollup, MonthlyRollup.month < limits["analytics_monthly"].date()),
         # Rollup days wholly before the cutoff: the day the cutoff falls in stays, as its events do.
         ("analytics_daily", DailyRollup, DailyRollup.day < limits["analytics_daily"].date()),
         ("consent_records", ConsentRecord, ConsentRecord.created_at < limits["consent_records"]),

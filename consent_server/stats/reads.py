@@ -38,17 +38,19 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
+    union_all,
 )
 
-from ..analytics.rollups import EMPTY
+from ..analytics.rollups import EMPTY, month_after, month_of
 from ..extensions import DBSession
-from ..models import AnalyticsEvent, AnalyticsSession, DailyRollup
+from ..models import AnalyticsEvent, AnalyticsSession, DailyRollup, MonthlyRollup, RollupMonth
 from .figures import COUNTERS, Totals
 from .query import NONE_VALUE, Filter, Property
 
 S = AnalyticsSession
 E = AnalyticsEvent
 R = DailyRollup
+M = MonthlyRollup
 # A group key: a breakdown value (str), a bucket ("2026-11-25", "2026-11-01", "2026-11-25 13:00:00"),
 # or None for the whole period.
 Key = str | None
@@ -67,6 +69,46 @@ def _totals(row: Sequence[Any], offset: int = 1) -> Totals:
     return Totals(*(int(value or 0) for value in row[offset : offset + 6]))
 
 
+def whole_months(first: date, last: date) -> list[date]:
+    """The first days of the calendar months that lie wholly within [first, last]."""
+    month = first if first.day == 1 else month_after(month_of(first))
+    months = []
+    while month_after(month) - timedelta(days=1) <= last:
+        months.append(month)
+        month = month_after(month)
+    return months
+
+
+def built_months(session: DBSession, first: date, last: date) -> list[date]:
+    """The months wholly within [first, last] whose monthly rollups are built (analytics_months)."""
+    months = whole_months(first, last)
+    if not months:
+        return []
+    return sorted(session.scalars(select(RollupMonth.month).where(RollupMonth.month.in_(months))))
+
+
+def _runs(
+    first: date, last: date, months: Sequence[date]
+) -> tuple[list[tuple[date, date]], list[tuple[date, date]]]:
+    """[first, last] cut into runs of consecutive built months (first days of the first and the last
+    month of each run) and runs of the days between them (first and last day)."""
+    month_runs: list[tuple[date, date]] = []
+    for month in months:
+        if month_runs and month_after(month_runs[-1][1]) == month:
+            month_runs[-1] = (month_runs[-1][0], month)
+        else:
+            month_runs.append((month, month))
+    day_runs: list[tuple[date, date]] = []
+    cursor = first
+    for start, end in month_runs:
+        if cursor < start:
+            day_runs.append((cursor, start - timedelta(days=1)))
+        cursor = month_after(end)
+    if cursor <= last:
+        day_runs.append((cursor, last))
+    return month_runs, day_runs
+
+
 def rollup_by_value(
     session: DBSession,
     site_id: int,
@@ -77,16 +119,33 @@ def rollup_by_value(
 ) -> dict[str, Totals]:
     """Summed rollups per value of one dimension ("" = the day's totals, under the value "").
 
+    The months of the range whose monthly rollups are built are read from those (a year of pages is
+    then eleven months of rows and the days of one, instead of 365 days of rows), every other day from
+    the daily rollups; both sums are added up by the database.
+
     Only the named counters are summed (the others stay 0): on SQLite every extra column makes the
-    GROUP BY sort larger, and the pages of a year are half a million rollup rows."""
-    rows = session.execute(
-        select(R.value, *(func.sum(getattr(R, name)) for name in counters))
-        .where(R.site_id == site_id, R.dimension == dimension, R.day >= first, R.day <= last)
-        .group_by(R.value)
-    )
+    GROUP BY sort larger."""
+    month_runs, day_runs = _runs(first, last, built_months(session, first, last))
+    parts = []
+    if day_runs:
+        days = or_(*(and_(R.day >= start, R.day <= end) for start, end in day_runs))
+        parts.append(
+            select(R.value, *(getattr(R, name) for name in counters)).where(
+                R.site_id == site_id, R.dimension == dimension, days
+            )
+        )
+    if month_runs:
+        months = or_(*(and_(M.month >= start, M.month <= end) for start, end in month_runs))
+        parts.append(
+            select(M.value, *(getattr(M, name) for name in counters)).where(
+                M.site_id == site_id, M.dimension == dimension, months
+            )
+        )
+    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    summed = select(rows.c.value, *(func.sum(rows.c[name]) for name in counters)).group_by(rows.c.value)
     return {
         row[0]: Totals(**{name: int(total or 0) for name, total in zip(counters, row[1:], strict=True)})
-        for row in rows
+        for row in session.execute(summed)
     }
 
 
