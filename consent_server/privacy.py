@@ -51,9 +51,11 @@ def truncate_ip(value: str | None) -> str | None:
 def clean_url(value: str | None) -> str | None:
     """Reduce a URL to scheme-less host + path, keeping only utm_* query parameters, no fragment.
 
-    Returns None for anything that is not an absolute http(s) URL.
+    Returns None for anything that is not an absolute http(s) URL, or longer than MAX_URL_LENGTH bytes
+    in UTF-8: browsers send paths percent-encoded (ASCII), and a page becomes part of index entries,
+    which PostgreSQL limits to 2,704 bytes.
     """
-    if not value or len(value) > MAX_URL_LENGTH:
+    if not value or len(value.encode("utf-8", "surrogatepass")) > MAX_URL_LENGTH:
         return None
     try:
         parts = urlsplit(value.strip())
