@@ -326,8 +326,16 @@ class AnalyticsEvent(db.Model):  # type: ignore[name-defined]
 
     __table_args__ = (
         Index("ix_analytics_events_site_id_occurred_at", "site_id", "occurred_at"),
-        # Statistics filtered on a page read that page's events only.
-        Index("ix_analytics_events_site_id_page_occurred_at", "site_id", "page", "occurred_at"),
+        # Statistics filtered on a page read that page's events only, from the index alone (covering).
+        Index(
+            "ix_analytics_events_site_id_page_occurred_at",
+            "site_id",
+            "page",
+            "occurred_at",
+            "kind",
+            "visitor_key",
+            "session_id",
+        ),
         Index("ix_analytics_events_visitor_key", "visitor_key"),
         Index("ix_analytics_events_occurred_at", "occurred_at"),
         CheckConstraint("kind IN ('pageview', 'event', 'engagement')", name="kind_known"),

@@ -247,6 +247,11 @@ def _bounced() -> ColumnElement[Any]:
     return func.sum(cast(case((and_(S.pageviews <= 1, S.events == 0), 1), else_=0), Integer))
 
 
+# How long before one of its hits a visit can have started. A visit takes hits only while its visitor
+# key is current: one salt period (a UTC day, at most a calendar month of 31 days) and the hour of grace
+# after it (analytics.salts), so no visit spans more than 32 days and an hour, whatever the setting was.
+VISIT_REACH = timedelta(days=33)
+
 # How finely a raw read may be sampled: 1 in 2, 4, ... 64 visitor keys.
 SAMPLES = (1, 2, 4, 8, 16, 32, 64)
 
@@ -293,9 +298,15 @@ def raw_totals(
     event_filters = [condition(f) for f in filters if not f.prop.is_visit]
     visit_rows = [S.site_id == site_id, S.started_at >= start, S.started_at < end, *visit_filters]
     event_rows = [E.site_id == site_id, E.occurred_at >= start, E.occurred_at < end, *event_filters]
+    # The visits an event read joins for their properties: those of its events, so started before its
+    # end and at most VISIT_REACH before its start.
+    joined = [S.site_id == site_id, S.started_at >= start - VISIT_REACH, S.started_at < end, *visit_filters]
     if sample > 1:  # not a filter: it never makes an event read join the visits
         prefixes = sample_prefixes(sample)
         visit_rows.append(sample_key(S.visitor_key).in_(prefixes))
+        # A visit's events carry its key, so the joined visits are sampled alike (and found by the
+        # sample index instead of reading every visit for its properties).
+        joined.append(sample_key(S.visitor_key).in_(prefixes))
         # An event filter (a page, an event name) has an index of its own. Against a coarse sample (1 in
         # 2 to 8) it finds fewer events than the sample index, so the sample is written so that no index
         # matches it and is checked on the rows the filter's index finds; a fine sample (1 in 16 and
@@ -312,7 +323,7 @@ def raw_totals(
             *event_rows, E.kind == kind
         )
         if visit_filters:
-            query = query.join(S, S.id == E.session_id).where(S.site_id == site_id, *visit_filters)
+            query = query.join(S, S.id == E.session_id).where(*joined)
         totals: dict[Key, Totals] = {}
         for row in session.execute(query.group_by(value)):
             counted = {"pageviews": row[2]} if kind == "pageview" else {"events": row[2]}
@@ -356,7 +367,7 @@ def raw_totals(
         func.sum(cast(case((E.kind == "event", 1), else_=0), Integer)),
     ).where(*event_rows, E.kind.in_(("pageview", "event")))
     if visit_filters or isinstance(group, Property):
-        events = events.join(S, S.id == E.session_id).where(S.site_id == site_id, *visit_filters)
+        events = events.join(S, S.id == E.session_id).where(*joined)
     matching = select(E.session_id).where(*event_rows, E.kind.in_(("pageview", "event")))
     visits = select(func.count(), _bounced(), func.sum(S.duration_s)).where(*visit_rows, S.id.in_(matching))
     totals = {}

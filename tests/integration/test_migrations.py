@@ -110,8 +110,25 @@ def test_the_sample_indexes_exist_and_answer_the_sampled_reads(migration_app: An
                 )
             )
             assert "ix_analytics_events_site_id_sample_occurred_at" in plan
+            # A sampled table of pages reads the index alone (migration d7f9b1c3e5a6).
+            plan = " ".join(
+                str(row[-1])
+                for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT page, count(DISTINCT visitor_key), count(*), "
+                    "count(DISTINCT session_id) FROM analytics_events INDEXED BY "
+                    "ix_analytics_events_site_id_sample_occurred_at WHERE site_id = 1 "
+                    "AND substr(visitor_key, 1, 2) IN ('00', '01') AND occurred_at >= '2026-01-01' "
+                    "AND kind = 'pageview' GROUP BY page"
+                )
+            )
+            assert "COVERING INDEX ix_analytics_events_site_id_sample_occurred_at" in plan
         else:
             found = {row[0] for row in connection.exec_driver_sql("SELECT indexname FROM pg_indexes")}
+            definition = connection.exec_driver_sql(
+                "SELECT indexdef FROM pg_indexes "
+                "WHERE indexname = 'ix_analytics_events_site_id_sample_occurred_at'"
+            ).scalar_one()
+            assert definition.endswith("occurred_at, kind, page, name, session_id, visitor_key)")
     assert {
         "ix_analytics_sessions_site_id_sample_started_at",
         "ix_analytics_events_site_id_sample_occurred_at",

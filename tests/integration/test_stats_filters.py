@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from consent_server.extensions import db
 from consent_server.stats.query import parse_filters
 from consent_server.stats.services import aggregate, breakdown, timeseries
 from tests.integration.test_stats_aggregate import DAY, at, period, rollup, visit
+
+MOBILE = parse_filters("visit:device==mobile")
 
 
 @pytest.fixture
@@ -88,6 +91,18 @@ def test_a_filtered_breakdown_groups_the_matching_visits(traffic: Any) -> None:
         {"page": "/", "visitors": 2, "pageviews": 2},
         {"page": "/afval", "visitors": 1, "pageviews": 1},
     ]
+
+
+def test_a_page_viewed_after_midnight_counts_with_the_properties_of_its_visit_of_the_day_before(
+    make_site: Any,
+) -> None:
+    # The visit starts before the period (joined all the same) and its second page falls inside it.
+    site = make_site()
+    visit(site, at(DAY - timedelta(days=1), 23, 50), pages=("/", "/laat"), gap_s=1200, device="mobile")
+    rollup(DAY - timedelta(days=1), DAY)
+    on_day = period("day", DAY.isoformat())
+    rows = breakdown(db.session, site, on_day, "event:page", ["visitors", "pageviews"], MOBILE, k=1)
+    assert rows["results"] == [{"page": "/laat", "visitors": 1, "pageviews": 1}]
 
 
 def test_a_visit_breakdown_filtered_by_page_counts_the_visits_that_viewed_it(traffic: Any) -> None:

@@ -103,6 +103,33 @@ def test_sampled_cards_and_chart_are_scaled_up(busy: Any) -> None:
     assert next(point for point in chart["results"] if point["date"].endswith("10:00:00"))["visitors"] == 64
 
 
+def test_a_sampled_table_of_pages_filtered_by_a_visit_property_joins_the_sampled_visits(site: Any) -> None:
+    for index in range(128):  # every other visitor on mobile, each with a page of their own device
+        mobile = index % 2 == 0
+        visit(
+            site,
+            at(DAY, 10),
+            pages=("/", "/m") if mobile else ("/", "/d"),
+            visitor=spread_key(index, 128),
+            device="mobile" if mobile else "desktop",
+        )
+    rollup(DAY)
+    options: dict[str, Any] = {"k": 1, "sample_above": 8}
+    answer = breakdown(db.session, site, ON_DAY, "event:page", ["visitors", "pageviews"], MOBILE, **options)
+    assert answer["meta"]["sample"] == 16
+    assert answer["results"] == [
+        {"page": "/", "visitors": 64, "pageviews": 64},
+        {"page": "/m", "visitors": 64, "pageviews": 64},
+    ]
+    by_page = parse_filters("visit:device==mobile;event:page==/")
+    cards = aggregate(db.session, site, ON_DAY, ["visitors", "visits", "pageviews"], by_page, **options)
+    assert cards["results"] == {
+        "visitors": {"value": 64},
+        "visits": {"value": 64},
+        "pageviews": {"value": 64},
+    }
+
+
 def test_the_floor_counts_the_sample_not_the_estimate(busy: Any) -> None:
     # 1 in 64 of 128 visitors is 2 sampled visitors: an estimate of 128, but only 2 people behind it.
     answer = breakdown(db.session, busy, ON_DAY, "visit:source", ["visitors"], MOBILE, k=5, sample_above=2)
