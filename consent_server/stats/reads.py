@@ -319,6 +319,12 @@ def raw_totals(
     if isinstance(group, Property) and not group.is_visit:
         kind = "pageview" if group.name == "event:page" else "event"
         value = _value_of(group)
+        if dialect == "sqlite" and group.name == "event:page" and not event_filters:
+            # Grouped by the bare column, SQLite may walk the index of pages (already in page order,
+            # so no sort) through every event the site ever had, instead of seeking to the period or
+            # the sample: it does without planner statistics, which an embedded database seldom has
+            # (measured at 10M events: 1.5 s instead of 0.2 s). An expression has no index order.
+            value = value.concat("")
         query = select(value, _visitors(E.occurred_at, E.visitor_key, dialect), func.count()).where(
             *event_rows, E.kind == kind
         )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from consent_server.extensions import db
 from consent_server.stats.query import parse_filters
@@ -148,3 +149,29 @@ def test_cards_and_chart_filtered_by_one_visit_value_read_its_rollup_rows(traffi
 def test_other_filters_read_the_raw_rows(traffic: Any, filters: str) -> None:
     answer = aggregate(db.session, traffic, period(), ["visits"], parse_filters(filters), k=1)
     assert answer["meta"]["source"] == "raw"
+
+
+def test_a_table_of_pages_seeks_to_the_period_even_without_planner_statistics(traffic: Any) -> None:
+    """SQLite without ANALYZE (as a production file usually is) would walk the index of pages through
+    the site's whole history to skip a sort (a sampled read, here); the read seeks to the period."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL keeps its own planner statistics (autovacuum)")
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        breakdown(db.session, traffic, period(), "event:page", ["visitors"], MOBILE, k=1, sample_above=1)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    statement, parameters = next(item for item in statements if "GROUP BY" in item[0])
+    connection = db.session.connection()
+    assert (
+        connection.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").scalar()
+        == 0
+    )
+    plan = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+    events = next(step for step in plan if "analytics_events" in step)
+    assert "occurred_at>?" in events, plan
