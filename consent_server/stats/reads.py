@@ -343,11 +343,12 @@ def raw_totals(
             return _value_of(group)
         return bucket(moment, group, dialect)
 
+    def keyed(query: Any, expression: ColumnElement[Any] | None) -> Any:
+        """The query grouped by the expression, selected last; None: one total."""
+        return query if expression is None else query.add_columns(expression).group_by(expression)
+
     def grouped(query: Any, expression: ColumnElement[Any] | None) -> list[Any]:
-        if expression is None:
-            return list(session.execute(query))
-        query = query.add_columns(expression).group_by(expression)
-        return list(session.execute(query))
+        return list(session.execute(keyed(query, expression)))
 
     def key_of(row: Any) -> Key:
         if group is None:
@@ -367,21 +368,34 @@ def raw_totals(
         return {key_of(row): _totals(row, 0) for row in rows if row[1]}
 
     # Event filters: event counts from the matching events, visit figures from the visits holding them.
+    # One statement reads the matching events once (a common table expression) for both answers, which
+    # come back grouped, one after the other, told apart by their first column.
+    matching = (
+        select(E.occurred_at, E.visitor_key, E.kind, E.session_id)
+        .where(*event_rows, E.kind.in_(("pageview", "event")))
+        .cte("matching")
+    )
+    m = matching.c
     events = select(
-        _visitors(E.occurred_at, E.visitor_key, dialect),
-        func.sum(cast(case((E.kind == "pageview", 1), else_=0), Integer)),
-        func.sum(cast(case((E.kind == "event", 1), else_=0), Integer)),
-    ).where(*event_rows, E.kind.in_(("pageview", "event")))
+        literal_column("'events'"),
+        _visitors(m.occurred_at, m.visitor_key, dialect),
+        func.sum(cast(case((m.kind == "pageview", 1), else_=0), Integer)),
+        func.sum(cast(case((m.kind == "event", 1), else_=0), Integer)),
+    ).select_from(matching)
     if visit_filters or isinstance(group, Property):
-        events = events.join(S, S.id == E.session_id).where(*joined)
-    matching = select(E.session_id).where(*event_rows, E.kind.in_(("pageview", "event")))
-    visits = select(func.count(), _bounced(), func.sum(S.duration_s)).where(*visit_rows, S.id.in_(matching))
+        events = events.join(S, S.id == m.session_id).where(*joined)
+    visits = select(literal_column("'visits'"), func.count(), _bounced(), func.sum(S.duration_s)).where(
+        *visit_rows, S.id.in_(select(m.session_id))
+    )
+    both = union_all(keyed(events, group_by(m.occurred_at)), keyed(visits, group_by(S.started_at)))
     totals = {}
-    for row in grouped(events, group_by(E.occurred_at)):
-        totals[key_of(row)] = Totals(visitors=row[0], pageviews=int(row[1] or 0), events=int(row[2] or 0))
-    for row in grouped(visits, group_by(S.started_at)):
+    for row in session.execute(both):
         found = totals.setdefault(key_of(row), Totals())
-        found.visits, found.bounces, found.duration_s = row[0], int(row[1] or 0), int(row[2] or 0)
+        one, two, three = (int(value or 0) for value in row[1:4])
+        if row[0] == "events":
+            found.visitors, found.pageviews, found.events = one, two, three
+        else:
+            found.visits, found.bounces, found.duration_s = one, two, three
     return {key: found for key, found in totals.items() if found.visitors or found.visits}
 
 
