@@ -342,7 +342,26 @@ class AnalyticsEvent(db.Model):  # type: ignore[name-defined]
     )
 
 
-class DailyRollup(db.Model):  # type: ignore[name-defined]
+class RollupCounters:
+    """The additive counters of a rollup row (stats.figures.Totals sums them)."""
+
+    visitors: Mapped[int] = mapped_column(Integer, default=0)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    pageviews: Mapped[int] = mapped_column(Integer, default=0)
+    bounces: Mapped[int] = mapped_column(Integer, default=0)
+    duration_s: Mapped[int] = mapped_column(BigInteger, default=0)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+
+
+ROLLUP_COUNTERS = ("visitors", "visits", "pageviews", "bounces", "duration_s", "events")
+
+
+def covering_rollup_index(name: str, period: str) -> Index:
+    """Statistics read one dimension of a site over a range of days or months: from this index alone."""
+    return Index(name, "site_id", "dimension", period, "value", *ROLLUP_COUNTERS)
+
+
+class DailyRollup(RollupCounters, db.Model):  # type: ignore[name-defined]
     """Aggregates per site, UTC day and breakdown value; the dashboard reads these, not raw events.
 
     dimension "" with value "" holds the day's totals. Visitors are distinct visitor keys of that day:
@@ -355,33 +374,14 @@ class DailyRollup(db.Model):  # type: ignore[name-defined]
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[str] = mapped_column(String(2048), primary_key=True)
-    visitors: Mapped[int] = mapped_column(Integer, default=0)
-    visits: Mapped[int] = mapped_column(Integer, default=0)
-    pageviews: Mapped[int] = mapped_column(Integer, default=0)
-    bounces: Mapped[int] = mapped_column(Integer, default=0)
-    duration_s: Mapped[int] = mapped_column(BigInteger, default=0)
-    events: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
         Index("ix_analytics_daily_day", "day"),
-        # Statistics read one dimension of a site over a range of days, from this index alone (covering).
-        Index(
-            "ix_analytics_daily_site_id_dimension_day",
-            "site_id",
-            "dimension",
-            "day",
-            "value",
-            "visitors",
-            "visits",
-            "pageviews",
-            "bounces",
-            "duration_s",
-            "events",
-        ),
+        covering_rollup_index("ix_analytics_daily_site_id_dimension_day", "day"),
     )
 
 
-class MonthlyRollup(db.Model):  # type: ignore[name-defined]
+class MonthlyRollup(RollupCounters, db.Model):  # type: ignore[name-defined]
     """The daily rollups of one complete UTC month, summed per site, dimension and value.
 
     A year of a busy dimension (pages) is then eleven months of these and a few days of daily rows,
@@ -396,29 +396,10 @@ class MonthlyRollup(db.Model):  # type: ignore[name-defined]
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[str] = mapped_column(String(2048), primary_key=True)
-    visitors: Mapped[int] = mapped_column(Integer, default=0)
-    visits: Mapped[int] = mapped_column(Integer, default=0)
-    pageviews: Mapped[int] = mapped_column(Integer, default=0)
-    bounces: Mapped[int] = mapped_column(Integer, default=0)
-    duration_s: Mapped[int] = mapped_column(BigInteger, default=0)
-    events: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
         Index("ix_analytics_monthly_month", "month"),
-        # As the daily index: one dimension of a site over a range of months, from the index alone.
-        Index(
-            "ix_analytics_monthly_site_id_dimension_month",
-            "site_id",
-            "dimension",
-            "month",
-            "value",
-            "visitors",
-            "visits",
-            "pageviews",
-            "bounces",
-            "duration_s",
-            "events",
-        ),
+        covering_rollup_index("ix_analytics_monthly_site_id_dimension_month", "month"),
     )
 
 

@@ -35,6 +35,7 @@ from sqlalchemy import (
 
 from ..extensions import DBSession
 from ..models import (
+    ROLLUP_COUNTERS,
     AnalyticsEvent,
     AnalyticsSession,
     ConsentDaily,
@@ -64,18 +65,7 @@ VISIT_DIMENSIONS = (
 )
 # Rendered inline, so the GROUP BY expression is textually the one selected (PostgreSQL insists).
 EMPTY: ColumnClause[str] = literal_column("''")
-COLUMNS = (
-    "site_id",
-    "day",
-    "dimension",
-    "value",
-    "visitors",
-    "visits",
-    "pageviews",
-    "bounces",
-    "duration_s",
-    "events",
-)
+COLUMNS = ("site_id", "day", "dimension", "value", *ROLLUP_COUNTERS)
 
 
 def _day_range(day: date) -> tuple[datetime, datetime]:
@@ -162,9 +152,6 @@ def refresh_day(session: DBSession, day: date) -> int:
     return written + consent_rows
 
 
-COUNTERS = COLUMNS[4:]
-
-
 def month_of(day: date) -> date:
     return day.replace(day=1)
 
@@ -185,7 +172,7 @@ def refresh_month(session: DBSession, month: date, now: datetime) -> int:
     monthly rows written."""
     month = month_of(month)
     r = DailyRollup
-    sums = [func.sum(getattr(r, name)) for name in COUNTERS]
+    sums = [func.sum(getattr(r, name)) for name in ROLLUP_COUNTERS]
     query = (
         select(r.site_id, literal(month), r.dimension, r.value, *sums)
         .where(r.day >= month, r.day < month_after(month))
@@ -193,7 +180,7 @@ def refresh_month(session: DBSession, month: date, now: datetime) -> int:
     )
     session.execute(delete(MonthlyRollup).where(MonthlyRollup.month == month))
     session.execute(delete(RollupMonth).where(RollupMonth.month == month))
-    columns = ["site_id", "month", "dimension", "value", *COUNTERS]
+    columns = ["site_id", "month", "dimension", "value", *ROLLUP_COUNTERS]
     session.execute(insert(MonthlyRollup).from_select(columns, query))
     session.execute(insert(RollupMonth).values(month=month, built_at=now))
     return (

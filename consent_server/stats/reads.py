@@ -1,7 +1,9 @@
-"""The two ways a statistics question is answered: daily rollups, or the raw rows of the period.
+"""The two ways a statistics question is answered: rollups, or the raw rows of the period.
 
-- Rollups (analytics_daily) answer every unfiltered question, whatever the range: one row per UTC day
-  and value, summed here. Today's rows are rebuilt every minute by the rollup job.
+- Rollups answer every unfiltered question, whatever the range: one row per UTC day and value
+  (analytics_daily), summed here; a breakdown takes the whole months of its range that are built from
+  analytics_monthly (the same daily rows, summed once a month is over). Today's rows are rebuilt every
+  minute by the rollup job.
 - Raw rows (analytics_sessions, analytics_events) answer what one-dimension rollups cannot: filters,
   and hours. They also answer unfiltered questions when asked to (`read="raw"`), which is how tests
   and bench/dashboard.py check that both ways give the same numbers.
