@@ -576,7 +576,7 @@ def seed(
         refresh_day(db.session, day)
         db.session.commit()
         day += timedelta(days=1)
-    refresh_months(db.session, now)  # as the rollup job does, a month a run
+    refresh_months(db.session, now)  # every month at once (the rollup job builds one a run)
     db.session.commit()
     seconds_rollups = time.perf_counter() - started
     analyze(database)

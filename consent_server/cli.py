@@ -166,8 +166,9 @@ def analytics_rollup(days: tuple[str, ...], last: int | None) -> None:
         rows = refresh_day(db.session, day)
         db.session.commit()
         click.echo(f"  {day}: {rows} rollup rows")
-    for month in refresh_months(db.session, utcnow()):
-        db.session.commit()
+    months = refresh_months(db.session, utcnow())
+    db.session.commit()
+    for month in months:
         click.echo(f"  {month:%Y-%m}: monthly rollups built")
 
 

@@ -105,6 +105,18 @@ def test_a_visit_added_to_a_built_month_counts_once_its_day_is_rebuilt(months: A
         assert any(row.get("page") == "/nieuw" or row.get("source") == "Bing" for row in answer)
 
 
+def test_the_rollup_command_rebuilds_a_day_and_then_its_month(months: Any, app: Any) -> None:
+    visit(months, at(date(2026, 10, 10)), pages=("/nieuw",))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["analytics", "rollup", "--day", "2026-10-10"])
+    assert result.exit_code == 0, result.output
+    assert "2026-10-10:" in result.output and "2026-10: monthly rollups built" in result.output
+    assert built_months(db.session, OCTOBER, date(2026, 10, 31)) == [OCTOBER]
+    answer = table(months, "event:page", YEAR)["results"]
+    assert answer == table(months, "event:page", YEAR, read="raw")["results"]
+    assert {"page": "/nieuw", "visitors": 1, "pageviews": 1} in answer
+
+
 def test_a_month_is_built_once_it_is_over_and_its_last_day_is_no_longer_refreshed(months: Any) -> None:
     assert months_to_build(db.session, NOW) == []  # built in the fixture; November is running
     first_hour = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)  # November 30th is still being refreshed
