@@ -327,14 +327,20 @@ def raw_totals(
             # the sample: it does without planner statistics, which an embedded database seldom has
             # (measured at 10M events: 1.5 s instead of 0.2 s). An expression has no index order.
             value = value.concat("")
-        query = select(value, _visitors(E.occurred_at, E.visitor_key, dialect), func.count()).where(
-            *event_rows, E.kind == kind
-        )
+        # Visitors are distinct (day, key) pairs of each value: counted as the groups of a first
+        # grouping by (value, day, key), which a database hashes, where count(DISTINCT ...) per value
+        # sorts (PostgreSQL: a third faster on a month of pages).
+        day = bucket(E.occurred_at, "day", dialect)
+        pairs = select(value.label("value"), func.count().label("hits")).where(*event_rows, E.kind == kind)
         if visit_filters:
-            query = query.join(S, S.id == E.session_id).where(*joined)
+            pairs = pairs.join(S, S.id == E.session_id).where(*joined)
+        counted_pairs = pairs.group_by(value, day, E.visitor_key).subquery()
+        query = select(counted_pairs.c.value, func.count(), func.sum(counted_pairs.c.hits)).group_by(
+            counted_pairs.c.value
+        )
         totals: dict[Key, Totals] = {}
-        for row in session.execute(query.group_by(value)):
-            counted = {"pageviews": row[2]} if kind == "pageview" else {"events": row[2]}
+        for row in session.execute(query):
+            counted = {"pageviews": int(row[2])} if kind == "pageview" else {"events": int(row[2])}
             totals[row[0]] = Totals(visitors=row[1], **counted)
         return totals
 
