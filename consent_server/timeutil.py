@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def utcnow() -> datetime:
@@ -31,3 +31,13 @@ def isoformat(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def month_of(day: date) -> date:
+    """The first day of the calendar month a day falls in."""
+    return day.replace(day=1)
+
+
+def month_after(month: date) -> date:
+    """The first day of the calendar month after the one a day falls in."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)

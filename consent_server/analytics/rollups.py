@@ -44,6 +44,7 @@ from ..models import (
     MonthlyRollup,
     RollupMonth,
 )
+from ..timeutil import month_after, month_of
 
 # Breakdowns read from the visit (session) row.
 VISIT_DIMENSIONS = (
@@ -150,14 +151,6 @@ def refresh_day(session: DBSession, day: date) -> int:
     # rowcount of INSERT ... SELECT is not reported by every driver: count what is there.
     written = session.scalar(select(func.count()).select_from(DailyRollup).where(DailyRollup.day == day)) or 0
     return written + consent_rows
-
-
-def month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_after(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def forget_months(session: DBSession, months: Sequence[date]) -> None:

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-COUNTERS = ("visitors", "visits", "pageviews", "bounces", "duration_s", "events")
+from ..models import ROLLUP_COUNTERS
+
+COUNTERS = ROLLUP_COUNTERS  # the additive columns of the rollup tables
 # The counters each metric is computed from.
 NEEDS = {
     "visitors": ("visitors",),

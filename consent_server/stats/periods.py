@@ -163,7 +163,3 @@ def parse_interval(interval: str | None, period: DateRange) -> str:
             fields={"interval": "hour needs period=day"},
         )
     return interval
-
-
-def month_of(day: date) -> date:
-    return day.replace(day=1)

@@ -43,9 +43,10 @@ from sqlalchemy import (
     union_all,
 )
 
-from ..analytics.rollups import EMPTY, month_after, month_of
+from ..analytics.rollups import EMPTY
 from ..extensions import DBSession
 from ..models import AnalyticsEvent, AnalyticsSession, DailyRollup, MonthlyRollup, RollupMonth
+from ..timeutil import month_after, month_of
 from .figures import COUNTERS, Totals
 from .query import NONE_VALUE, Filter, Property
 

@@ -35,10 +35,10 @@ from ..analytics.rollups import EMPTY
 from ..extensions import DBSession
 from ..models import ACTIONS, ConsentDaily, ConsentRecord, Site
 from ..sites.schemas import NECESSARY
-from ..timeutil import isoformat
+from ..timeutil import isoformat, month_of
 from .figures import Totals, change, counters_for
 from .floor import below_floor, hidden_indexes, hidden_total_shown
-from .periods import DateRange, month_of, parse_interval
+from .periods import DateRange, parse_interval
 from .query import NONE_VALUE, OTHER_VALUE, Filter, Property, parse_metrics, parse_property
 from .reads import (
     SAMPLES,
